@@ -1,0 +1,3 @@
+module github.com/ftpkit/ftp
+
+go 1.24
