@@ -1,0 +1,132 @@
+package ftp
+
+import (
+	"net/netip"
+	"strconv"
+	"strings"
+)
+
+// The parsers in this file need no network; they are fuzzed in
+// parse_test.go.
+
+// parse150 returns the size announced in a 150 reply such as "150
+// Opening BINARY mode data connection for f (1234 bytes).", or -1.
+func parse150(text string) int64 {
+	if !strings.HasPrefix(text, "150 ") {
+		return -1
+	}
+	line, _, _ := strings.Cut(text, "\n")
+	end := strings.LastIndex(line, " bytes)")
+	if end < 0 {
+		end = strings.LastIndex(line, " BYTES)")
+	}
+	if end < 0 {
+		return -1
+	}
+	start := strings.LastIndexByte(line[:end], '(')
+	if start < 0 {
+		return -1
+	}
+	n, err := strconv.ParseInt(line[start+1:end], 10, 64)
+	if err != nil || n < 0 {
+		return -1
+	}
+	return n
+}
+
+// parse227 returns the address and port of a 227 reply: the first run of
+// six comma-separated numbers, anywhere in the text (as ftplib finds
+// them). Unlike ftplib it checks that each is in range.
+func parse227(text string) (netip.Addr, int, bool) {
+	for i := 0; i < len(text); i++ {
+		if !isDigit(text[i]) || (i > 0 && isDigit(text[i-1])) {
+			continue
+		}
+		var nums [6]int
+		j, k := i, 0
+		for ; k < 6; k++ {
+			start := j
+			for j < len(text) && isDigit(text[j]) && j-start < 4 {
+				j++
+			}
+			if j == start || (j < len(text) && isDigit(text[j])) {
+				break
+			}
+			nums[k], _ = strconv.Atoi(text[start:j])
+			if k < 5 {
+				if j >= len(text) || text[j] != ',' {
+					break
+				}
+				j++
+			}
+		}
+		if k < 6 {
+			continue
+		}
+		for _, n := range nums {
+			if n > 255 {
+				return netip.Addr{}, 0, false
+			}
+		}
+		port := nums[4]<<8 | nums[5]
+		if port == 0 {
+			return netip.Addr{}, 0, false
+		}
+		ip := netip.AddrFrom4([4]byte{byte(nums[0]), byte(nums[1]), byte(nums[2]), byte(nums[3])})
+		return ip, port, true
+	}
+	return netip.Addr{}, 0, false
+}
+
+// parse229 returns the port of a 229 reply "229 text (|||port|)": any
+// delimiter character, repeated, as RFC 2428 allows.
+func parse229(text string) (int, bool) {
+	open := strings.IndexByte(text, '(')
+	if open < 0 {
+		return 0, false
+	}
+	close := strings.IndexByte(text[open:], ')')
+	if close < 0 {
+		return 0, false
+	}
+	inner := text[open+1 : open+close]
+	if len(inner) < 5 {
+		return 0, false
+	}
+	d := inner[:1]
+	if inner[len(inner)-1:] != d {
+		return 0, false
+	}
+	parts := strings.Split(inner, d)
+	if len(parts) != 5 {
+		return 0, false
+	}
+	port, err := strconv.Atoi(parts[3])
+	if err != nil || port < 1 || port > 65535 {
+		return 0, false
+	}
+	return port, true
+}
+
+// parse257 returns the directory name quoted in a 257 reply, undoubling
+// doubled quotes: `257 "/a ""b"" c" created` gives `/a "b" c`. A reply
+// without the quote after the code gives "" (as in ftplib).
+func parse257(text string) string {
+	if len(text) < 5 || text[3:5] != ` "` {
+		return ""
+	}
+	var b strings.Builder
+	for i := 5; i < len(text); i++ {
+		c := text[i]
+		if c == '"' {
+			if i+1 >= len(text) || text[i+1] != '"' {
+				break
+			}
+			i++
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }

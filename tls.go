@@ -1,0 +1,216 @@
+package ftp
+
+import (
+	"bufio"
+	"context"
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"time"
+)
+
+// WithTLSConfig gives the TLS configuration for AuthTLS and for a Login
+// that secures the control connection first, as ftplib's FTP_TLS does:
+// the data channel stays in clear text until ProtP. Use WithExplicitTLS
+// to have Dial and Login do all of it. A nil cfg means the defaults:
+// certificates verified against the system roots and the dialled host.
+func WithTLSConfig(cfg *tls.Config) DialOption {
+	return func(c *config) error {
+		c.tlsConfig, c.tlsMode, c.clearData = cfg, tlsManual, true
+		return nil
+	}
+}
+
+// WithExplicitTLS makes Dial secure the control connection with AUTH TLS
+// (RFC 4217) right after the greeting, and Login protect the data channel
+// (PBSZ 0, PROT P). A server that refuses AUTH TLS makes Dial fail: there
+// is no silent fallback to clear text. A nil cfg means the defaults.
+func WithExplicitTLS(cfg *tls.Config) DialOption {
+	return func(c *config) error {
+		c.tlsConfig, c.tlsMode = cfg, tlsExplicit
+		return nil
+	}
+}
+
+// WithImplicitTLS makes the connection TLS from its first byte ("FTPS",
+// port 990 by default), and Login protect the data channel. A nil cfg
+// means the defaults.
+func WithImplicitTLS(cfg *tls.Config) DialOption {
+	return func(c *config) error {
+		c.tlsConfig, c.tlsMode = cfg, tlsImplicit
+		return nil
+	}
+}
+
+// WithClearData keeps data connections in clear text after a TLS login
+// (no PROT P). The control connection stays secure.
+func WithClearData() DialOption {
+	return func(c *config) error {
+		c.clearData = true
+		return nil
+	}
+}
+
+// dataTLSConfig prepares cfg for the control and data connections of one
+// session: ServerName is the dialled host unless set, and the session
+// cache is one of the session's own unless the caller gave one. Go keys
+// its client session cache by ServerName, so data connections offer the
+// control connection's session: servers that require TLS session reuse
+// (vsftpd require_ssl_reuse, proftpd by default) accept them.
+func dataTLSConfig(cfg *tls.Config, host string) *tls.Config {
+	if cfg == nil {
+		cfg = &tls.Config{}
+	}
+	cfg = cfg.Clone()
+	if cfg.ServerName == "" {
+		cfg.ServerName = host
+	}
+	if cfg.ClientSessionCache == nil {
+		cfg.ClientSessionCache = tls.NewLRUClientSessionCache(8)
+	}
+	return cfg
+}
+
+// handshake secures the control connection.
+func (c *Conn) handshake(ctx context.Context) error {
+	tc := tls.Client(c.raw, c.tlsConfig)
+	stop := c.arm(ctx, c.raw)
+	err := tc.HandshakeContext(ctx)
+	stop()
+	if err != nil {
+		return c.fail(ctx, err)
+	}
+	c.nc, c.secure = tc, true
+	c.rr.r = bufio.NewReaderSize(tc, 4096)
+	return nil
+}
+
+// authTLS sends AUTH TLS and secures the control connection.
+func (c *Conn) authTLS(ctx context.Context) (Reply, error) {
+	if c.secure {
+		return Reply{}, errors.New("ftp: control connection already uses TLS")
+	}
+	if c.tlsConfig == nil {
+		c.tlsConfig = dataTLSConfig(nil, c.host)
+	}
+	r, err := c.voidCmd(ctx, "AUTH TLS")
+	if err != nil {
+		return r, fmt.Errorf("ftp: server refused TLS: %w", err)
+	}
+	// Anything already received after the reply was sent in clear text
+	// before the handshake: a server or a man in the middle injecting
+	// replies (the STARTTLS injection attack). Refuse it.
+	if c.rr.r.Buffered() > 0 || len(c.rr.pending) > 0 {
+		c.Close()
+		return r, protocolError("AUTH TLS", "data received after the AUTH TLS reply, before the TLS handshake")
+	}
+	return r, c.handshake(ctx)
+}
+
+// AuthTLS secures the control connection (AUTH TLS, then the handshake)
+// with the configuration of WithTLSConfig, or the defaults (ftplib's
+// auth). It is an error if the connection is already secure.
+func (c *Conn) AuthTLS(ctx context.Context) (Reply, error) {
+	if err := c.acquire(); err != nil {
+		return Reply{}, err
+	}
+	defer c.release()
+	return c.authTLS(ctx)
+}
+
+// protectData sends PBSZ 0 and PROT P.
+func (c *Conn) protectData(ctx context.Context) error {
+	if _, err := c.voidCmd(ctx, "PBSZ 0"); err != nil {
+		return err
+	}
+	if _, err := c.voidCmd(ctx, "PROT P"); err != nil {
+		return err
+	}
+	c.protP = true
+	return nil
+}
+
+// ProtP protects later data connections with TLS (PBSZ 0, PROT P;
+// ftplib's prot_p). The control connection must be secure.
+func (c *Conn) ProtP(ctx context.Context) error {
+	if err := c.acquire(); err != nil {
+		return err
+	}
+	defer c.release()
+	if !c.secure {
+		return errors.New("ftp: PROT P needs a secure control connection")
+	}
+	return c.protectData(ctx)
+}
+
+// ProtC makes later data connections clear text (PROT C; ftplib's
+// prot_c).
+func (c *Conn) ProtC(ctx context.Context) error {
+	if err := c.acquire(); err != nil {
+		return err
+	}
+	defer c.release()
+	if _, err := c.voidCmd(ctx, "PROT C"); err != nil {
+		return err
+	}
+	c.protP = false
+	return nil
+}
+
+// CCC reverts the control connection to clear text after TLS (RFC 4217
+// section 12; ftplib's ccc): after the 2xx reply both sides close TLS
+// with close_notify and go on over the same TCP connection.
+func (c *Conn) CCC(ctx context.Context) error {
+	if err := c.acquire(); err != nil {
+		return err
+	}
+	defer c.release()
+	tc, ok := c.nc.(*tls.Conn)
+	if !ok {
+		return errors.New("ftp: CCC needs a secure control connection")
+	}
+	if _, err := c.voidCmd(ctx, "CCC"); err != nil {
+		return err
+	}
+	stop := c.arm(ctx, c.raw)
+	defer stop()
+	if err := tc.CloseWrite(); err != nil {
+		return c.fail(ctx, err)
+	}
+	c.raw.SetDeadline(c.deadline(ctx))
+	if _, err := io.Copy(io.Discard, tc); err != nil {
+		return c.fail(ctx, fmt.Errorf("ftp: CCC: waiting for the server's close_notify: %w", err))
+	}
+	c.nc, c.secure = c.raw, false
+	c.rr.r = bufio.NewReaderSize(c.raw, 4096)
+	return nil
+}
+
+// secureData wraps a data connection in TLS, offering the control
+// connection's session.
+func (c *Conn) secureData(ctx context.Context, nc *eofConn) (*tls.Conn, error) {
+	tc := tls.Client(nc, c.tlsConfig)
+	nc.SetDeadline(c.deadline(ctx))
+	if err := tc.HandshakeContext(ctx); err != nil {
+		return nil, fmt.Errorf("ftp: TLS handshake on data connection: %w", err)
+	}
+	nc.SetDeadline(time.Time{})
+	return tc, nil
+}
+
+// eofConn records whether the peer closed the TCP connection, to tell a
+// TLS close_notify from a bare close.
+type eofConn struct {
+	net.Conn
+	eof bool
+}
+
+func (e *eofConn) Read(p []byte) (int, error) {
+	n, err := e.Conn.Read(p)
+	if err == io.EOF {
+		e.eof = true
+	}
+	return n, err
+}

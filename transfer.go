@@ -1,0 +1,433 @@
+package ftp
+
+import (
+	"context"
+	"crypto/tls"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// TransferCmd opens a data connection, sends REST offset when offset is
+// positive, sends cmd and returns the data connection once the server has
+// answered 1xx (ftplib's ntransfercmd; Size gives the size a 150 reply
+// announced). A 2xx reply before the 1xx is skipped, as ftplib does.
+//
+// The Conn is busy until the DataConn is closed; DataConn.Close reads the
+// server's completion reply. Commands whose verb is STOR, STOU or APPE
+// are uploads: write to the DataConn. Others are downloads: read from it.
+func (c *Conn) TransferCmd(ctx context.Context, cmd string, offset int64) (*DataConn, error) {
+	if err := c.acquire(); err != nil {
+		return nil, err
+	}
+	d, err := c.transfer(ctx, cmd, offset)
+	if err != nil {
+		c.release()
+		return nil, err
+	}
+	return d, nil
+}
+
+// transfer is TransferCmd for a caller that holds the session.
+func (c *Conn) transfer(ctx context.Context, cmd string, offset int64) (*DataConn, error) {
+	if strings.ContainsAny(cmd, "\r\n\x00") {
+		return nil, ErrInvalidCommand
+	}
+	var (
+		nc  net.Conn
+		ln  *net.TCPListener
+		err error
+	)
+	if c.passive {
+		nc, err = c.openPassive(ctx)
+	} else {
+		ln, err = c.openActive(ctx)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if ln != nil {
+		defer ln.Close()
+	}
+	fail := func(err error) (*DataConn, error) {
+		if nc != nil {
+			nc.Close()
+		}
+		return nil, err
+	}
+	if offset > 0 {
+		if _, err := c.cmd(ctx, "REST "+strconv.FormatInt(offset, 10)); err != nil {
+			return fail(err)
+		}
+	}
+	r, err := c.cmd(ctx, cmd)
+	if err == nil && r.kind() == '2' {
+		if r, err = c.read(ctx, cmd); err == nil {
+			err = replyError(cmd, r)
+		}
+	}
+	if err != nil {
+		return fail(err)
+	}
+	if r.kind() != '1' {
+		return fail(unexpected(cmd, r))
+	}
+	// From here the server owes a completion reply: on failure, read it
+	// so the session stays in step.
+	if ln != nil {
+		if nc, err = c.accept(ctx, ln); err != nil {
+			return nil, c.resync(err)
+		}
+	}
+	var (
+		tc *tls.Conn
+		ec *eofConn
+	)
+	if c.protP {
+		ec = &eofConn{Conn: nc}
+		if tc, err = c.secureData(ctx, ec); err != nil {
+			nc.Close()
+			return nil, c.resync(err)
+		}
+	}
+	d := &DataConn{
+		c:      c,
+		ctx:    ctx,
+		tcp:    nc,
+		tls:    tc,
+		eofc:   ec,
+		size:   parse150(r.Text),
+		offset: offset,
+		upload: isUpload(cmd),
+		binary: c.typ == "I",
+		cmd:    cmd,
+		start:  r,
+	}
+	d.nc = nc
+	if tc != nil {
+		d.nc = tc
+	}
+	d.stop = context.AfterFunc(ctx, func() { d.nc.SetDeadline(time.Unix(1, 0)) })
+	return d, nil
+}
+
+// resync reads the reply the server owes after a failed data connection,
+// within a short bound, and closes the Conn if it does not come.
+func (c *Conn) resync(cause error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), min(c.cfg.timeout, 5*time.Second))
+	defer cancel()
+	r, err := c.read(ctx, "")
+	if err != nil {
+		c.Close()
+		return cause
+	}
+	return fmt.Errorf("%w (server: %s)", cause, r.Text)
+}
+
+// DataConn is an open data connection: the body of a download (read it)
+// or of an upload (write it). Close finishes the transfer: it ends TLS
+// properly, reads the server's completion reply and checks that a
+// download is as long as the server announced. Until Close, the Conn that
+// opened it is busy.
+//
+// Closing a download before its end aborts it (ABOR) and keeps the Conn
+// usable. The context given when the DataConn was opened bounds the whole
+// transfer; cancelling it aborts the transfer.
+type DataConn struct {
+	c      *Conn
+	ctx    context.Context
+	nc     net.Conn // tls or tcp
+	tcp    net.Conn
+	tls    *tls.Conn
+	eofc   *eofConn // under tls: tells close_notify from a bare close
+	stop   func() bool
+	size   int64
+	offset int64
+	n      int64
+	upload bool
+	binary bool
+	eof    bool
+	err    error // first I/O error
+	done   bool
+	cmd    string
+	start  Reply
+	reply  Reply
+	result error
+}
+
+// Size returns the size the server announced in its 150 reply, or -1.
+func (d *DataConn) Size() int64 { return d.size }
+
+// Reply returns the server's completion reply, once Close has read it.
+func (d *DataConn) Reply() Reply { return d.reply }
+
+// refresh bounds the next read or write by the timeout and the context.
+func (d *DataConn) refresh() error {
+	d.nc.SetDeadline(d.c.deadline(d.ctx))
+	if err := d.ctx.Err(); err != nil {
+		return context.Cause(d.ctx)
+	}
+	return nil
+}
+
+// ioError records and returns the error of a read or write.
+func (d *DataConn) ioError(err error) error {
+	if d.ctx.Err() != nil {
+		err = fmt.Errorf("%w (%v)", context.Cause(d.ctx), err)
+	}
+	if d.err == nil {
+		d.err = err
+	}
+	return err
+}
+
+// Read reads the body of a download.
+func (d *DataConn) Read(p []byte) (int, error) {
+	if d.eof {
+		return 0, io.EOF
+	}
+	if d.err != nil {
+		return 0, d.err
+	}
+	if err := d.refresh(); err != nil {
+		return 0, d.ioError(err)
+	}
+	n, err := d.nc.Read(p)
+	d.n += int64(n)
+	if err == io.EOF {
+		d.eof = true
+		return n, io.EOF
+	}
+	if err != nil {
+		return n, d.ioError(err)
+	}
+	return n, nil
+}
+
+// Write writes the body of an upload.
+func (d *DataConn) Write(p []byte) (int, error) {
+	if d.err != nil {
+		return 0, d.err
+	}
+	if err := d.refresh(); err != nil {
+		return 0, d.ioError(err)
+	}
+	n, err := d.nc.Write(p)
+	d.n += int64(n)
+	if err != nil {
+		return n, d.ioError(err)
+	}
+	return n, nil
+}
+
+// zeroCopyChunk is how much a zero-copy step (splice, sendfile) moves
+// between two refreshes of the deadline.
+const zeroCopyChunk = 16 << 20
+
+// copyBufferSize is the buffer for copies that cannot use the kernel's
+// zero-copy paths (TLS, or a writer without ReadFrom).
+const copyBufferSize = 256 << 10
+
+// WriteTo copies the rest of a download to w. When the data connection is
+// plain TCP and w is an *os.File, the kernel splices the data with no
+// copy through user space.
+func (d *DataConn) WriteTo(w io.Writer) (int64, error) {
+	var total int64
+	if rf, ok := w.(io.ReaderFrom); ok && d.tls == nil {
+		for !d.eof && d.err == nil {
+			if err := d.refresh(); err != nil {
+				return total, d.ioError(err)
+			}
+			n, err := rf.ReadFrom(io.LimitReader(d.tcp, zeroCopyChunk))
+			d.n += n
+			total += n
+			if err != nil {
+				// A failed read from the network and a failed write to w
+				// look alike here; both end the transfer.
+				return total, d.ioError(err)
+			}
+			if n < zeroCopyChunk {
+				d.eof = true
+			}
+		}
+		return total, d.err
+	}
+	buf := make([]byte, copyBufferSize)
+	for {
+		n, err := d.Read(buf)
+		if n > 0 {
+			m, werr := w.Write(buf[:n])
+			total += int64(m)
+			if werr == nil && m < n {
+				werr = io.ErrShortWrite
+			}
+			if werr != nil {
+				return total, werr
+			}
+		}
+		if err == io.EOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+}
+
+// ReadFrom copies r to an upload until r's end. When the data connection
+// is plain TCP and r is an *os.File, the kernel sends the file with
+// sendfile, with no copy through user space.
+func (d *DataConn) ReadFrom(r io.Reader) (int64, error) {
+	var total int64
+	if tcp, ok := d.tcp.(*net.TCPConn); ok && d.tls == nil {
+		for d.err == nil {
+			if err := d.refresh(); err != nil {
+				return total, d.ioError(err)
+			}
+			n, err := tcp.ReadFrom(io.LimitReader(r, zeroCopyChunk))
+			d.n += n
+			total += n
+			if err != nil {
+				return total, d.ioError(err)
+			}
+			if n < zeroCopyChunk {
+				return total, nil
+			}
+		}
+		return total, d.err
+	}
+	buf := make([]byte, copyBufferSize)
+	for {
+		n, err := r.Read(buf)
+		if n > 0 {
+			if _, werr := d.Write(buf[:n]); werr != nil {
+				return total, werr
+			}
+			total += int64(n)
+		}
+		if err == io.EOF {
+			return total, nil
+		}
+		if err != nil {
+			return total, err
+		}
+	}
+}
+
+// Close finishes the transfer and releases the Conn. For an upload it
+// sends TLS close_notify and waits for the server to close, so no server
+// drops the tail of the file; then it reads the completion reply, which
+// must be 2xx. A download closed before its end is aborted. A download
+// shorter than the size the server announced is ErrShortTransfer. Close
+// returns the same result if called again.
+func (d *DataConn) Close() error {
+	if d.done {
+		return d.result
+	}
+	d.done = true
+	defer d.c.release()
+	defer d.stop()
+	if !d.upload && !d.eof && d.err == nil && d.ctx.Err() == nil {
+		d.peekEOF()
+	}
+	if d.ctx.Err() != nil || d.err != nil || (!d.upload && !d.eof) {
+		d.result = d.abort()
+		return d.result
+	}
+	d.result = d.finish()
+	return d.result
+}
+
+// peekEOF checks whether a download the caller stopped reading has in
+// fact ended (say, after io.ReadFull of exactly its size), so that Close
+// need not abort it.
+func (d *DataConn) peekEOF() {
+	var b [1]byte
+	d.nc.SetDeadline(time.Now().Add(min(d.c.cfg.timeout, 200*time.Millisecond)))
+	n, err := d.nc.Read(b[:])
+	if n == 0 && err == io.EOF {
+		d.eof = true
+	}
+}
+
+// finish ends a transfer that ran to its end.
+func (d *DataConn) finish() error {
+	c := d.c
+	closeNotified := true
+	if d.tls != nil {
+		if d.upload {
+			// close_notify, then wait for the server's close, reading
+			// what it sent (TLS 1.3 tickets) so that closing does not
+			// reset the connection and lose the file's tail.
+			d.tcp.SetDeadline(c.deadline(d.ctx))
+			d.tls.CloseWrite()
+			io.Copy(io.Discard, d.tls)
+		} else {
+			closeNotified = !d.eofc.eof
+		}
+	}
+	d.tcp.Close()
+	r, err := c.read(d.ctx, d.cmd)
+	if err != nil {
+		return fmt.Errorf("%w: no completion reply to %s: %w", ErrShortTransfer, d.cmd, err)
+	}
+	d.reply = r
+	if err := replyError(d.cmd, r); err != nil {
+		return err
+	}
+	if r.kind() != '2' {
+		return unexpected(d.cmd, r)
+	}
+	if !d.upload && d.binary && d.size >= 0 && d.n != d.size && d.n != d.size-d.offset {
+		return fmt.Errorf("%w: %s: received %d bytes, server announced %d", ErrShortTransfer, d.cmd, d.n, d.size)
+	}
+	if !closeNotified && !(d.binary && d.size >= 0) {
+		// Without close_notify and without an announced size nothing
+		// proves the data complete; the 2xx reply is all there is.
+		c.cfg.debug.print(1, "warn", "data connection closed without TLS close_notify")
+	}
+	return nil
+}
+
+// abort ends a transfer early: the data connection is reset (so the
+// server cannot take a cut-off upload for a complete one), then ABOR and
+// NOOP are sent and replies are read up to the NOOP's, which leaves the
+// session in step whatever the server answers to the transfer and to
+// ABOR (426 then 226, or 226 then 225, or only one of them).
+func (d *DataConn) abort() error {
+	c := d.c
+	if tcp, ok := d.tcp.(*net.TCPConn); ok {
+		tcp.SetLinger(0)
+	}
+	d.tcp.Close()
+	cause := d.err
+	if d.ctx.Err() != nil {
+		cause = context.Cause(d.ctx)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), min(c.cfg.timeout, 10*time.Second))
+	defer cancel()
+	err := c.send(ctx, "ABOR")
+	if err == nil {
+		err = c.send(ctx, "NOOP")
+	}
+	for i := 0; err == nil && i < 4; i++ {
+		var r Reply
+		if r, err = c.read(ctx, "ABOR"); err == nil && r.Code == 200 {
+			break
+		}
+		d.reply = r
+	}
+	if err != nil {
+		c.Close()
+		if cause == nil {
+			cause = err
+		}
+	}
+	if cause != nil {
+		return fmt.Errorf("ftp: %s aborted: %w", d.cmd, cause)
+	}
+	return nil
+}
