@@ -8,8 +8,8 @@ import (
 // parseOS2 parses an OS/2 line: the size, optional attributes (A, R, H,
 // S) or DIR, an MM-DD-YY date, an HH:MM time and the name.
 //
-//	     0           DIR   11-23-24   19:30  dirname
-//	  1024      A          11-23-24   19:30  file.txt
+//	   0           DIR   11-23-24   19:30  dirname
+//	1024      A          11-23-24   19:30  file.txt
 //
 // The name is the rest of the line after the spaces that follow the time,
 // so names with leading spaces cannot be told apart.

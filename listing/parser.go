@@ -208,7 +208,7 @@ func notEntry(s string) bool {
 	}
 	if hasPrefixFold(t, "total") {
 		rest := strings.TrimSpace(t[5:])
-		if rest != "" && rest != t[5:] && isDigit(rest[0]) && strings.IndexAny(rest, " \t") < 0 {
+		if rest != "" && rest != t[5:] && isDigit(rest[0]) && !strings.ContainsAny(rest, " \t") {
 			return true
 		}
 		if hasPrefixFold(t, "total of ") {
