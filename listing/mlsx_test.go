@@ -121,7 +121,9 @@ func TestParseMLSxCPythonData(t *testing.T) {
 }
 
 func TestParseMLSxFields(t *testing.T) {
-	utc := func(y int, m time.Month, d, h, mi, s, ns int) time.Time { return time.Date(y, m, d, h, mi, s, ns, time.UTC) }
+	utc := func(y int, m time.Month, d, h, mi, s, ns int) time.Time {
+		return time.Date(y, m, d, h, mi, s, ns, time.UTC)
+	}
 	for _, tc := range []struct {
 		line         string
 		name         string

@@ -23,7 +23,9 @@ type listCase struct {
 // testNow is the server clock used by the table tests.
 var testNow = time.Date(2024, 11, 25, 12, 0, 0, 0, time.UTC)
 
-func date(y int, m time.Month, d, h, mi int) time.Time { return time.Date(y, m, d, h, mi, 0, 0, time.UTC) }
+func date(y int, m time.Month, d, h, mi int) time.Time {
+	return time.Date(y, m, d, h, mi, 0, 0, time.UTC)
+}
 
 func checkList(t *testing.T, format Format, cases []listCase) {
 	t.Helper()
