@@ -42,7 +42,7 @@ func ParseMLSx(line string) Entry {
 	for {
 		fact, rest, more := strings.Cut(factStr, ";")
 		key, value, _ := strings.Cut(fact, "=")
-		e.Facts[strings.ToLower(key)] = value
+		e.Facts[lowerKey(key)] = value
 		if !more {
 			break
 		}
@@ -66,6 +66,23 @@ func ParseMLST(line string) Entry {
 	return e
 }
 
+// knownKeys are the lower-case fact names that lowerKey returns without
+// allocating.
+var knownKeys = [...]string{"type", "size", "sizd", "modify", "create", "perm", "unique", "lang",
+	"media-type", "charset", "unix.mode", "unix.owner", "unix.group", "unix.uid", "unix.gid",
+	"unix.ownername", "unix.groupname"}
+
+// lowerKey lower-cases a fact name like Python's str.lower, without
+// allocating for the common names.
+func lowerKey(k string) string {
+	for _, known := range knownKeys {
+		if equalFold(k, known) {
+			return known
+		}
+	}
+	return strings.ToLower(k)
+}
+
 func fillFromFacts(e *Entry) {
 	f := e.Facts
 	if t, ok := f["type"]; ok {
@@ -82,6 +99,9 @@ func fillFromFacts(e *Entry) {
 	}
 	if v, ok := f["modify"]; ok {
 		e.ModTime, e.Precision = mlsxTime(v)
+		if e.ModTime.IsZero() {
+			e.Precision = PrecisionUnknown // 00010101000000 is the zero Time
+		}
 	}
 	e.Mode = typeMode(e.Type)
 	if v, ok := f["unix.mode"]; ok {

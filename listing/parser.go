@@ -31,31 +31,30 @@ func (f Format) String() string {
 	return "Format(" + itoa(int(f)) + ")"
 }
 
-// lineParser parses one line (without terminator) of a LIST format into e
-// and reports whether the line had that format.
-type lineParser func(p *Parser, line string, e *Entry) bool
-
 // detectOrder is the order in which FormatAuto tries the LIST formats.
 var detectOrder = [...]Format{FormatUnix, FormatDOS, FormatEPLF, FormatVMS, FormatNetware, FormatOS2, FormatAS400}
 
-func parserFor(f Format) lineParser {
+// parseAs parses one line (without terminator) of LIST format f into e
+// and reports whether the line had that format. It calls the parsers
+// directly, not through function values, so that e does not escape.
+func (p *Parser) parseAs(f Format, line string, e *Entry) bool {
 	switch f {
 	case FormatUnix:
-		return parseUnix
+		return parseUnix(p, line, e)
 	case FormatDOS:
-		return parseDOS
+		return parseDOS(p, line, e)
 	case FormatEPLF:
-		return parseEPLF
+		return parseEPLF(p, line, e)
 	case FormatVMS:
-		return parseVMS
+		return parseVMS(p, line, e)
 	case FormatNetware:
-		return parseNetware
+		return parseNetware(p, line, e)
 	case FormatOS2:
-		return parseOS2
+		return parseOS2(p, line, e)
 	case FormatAS400:
-		return parseAS400
+		return parseAS400(p, line, e)
 	}
-	return nil
+	return false
 }
 
 // A Parser parses the lines of one LIST (or MLSD) reply. The zero value
@@ -148,8 +147,8 @@ func (p *Parser) Parse(line string) (Entry, bool) {
 	}
 	e := Entry{Size: -1, Raw: line}
 	if p.Format != FormatAuto {
-		if f := parserFor(p.Format); f != nil && f(p, s, &e) {
-			return e, true
+		if p.parseAs(p.Format, s, &e) {
+			return e.fix(), true
 		}
 		return unparsed(line, s), true
 	}
@@ -157,10 +156,10 @@ func (p *Parser) Parse(line string) (Entry, bool) {
 	if first == FormatAuto {
 		first = p.Hint
 	}
-	if f := parserFor(first); f != nil {
-		if f(p, s, &e) {
+	if first != FormatAuto {
+		if p.parseAs(first, s, &e) {
 			p.detected = first
-			return e, true
+			return e.fix(), true
 		}
 		e = Entry{Size: -1, Raw: line}
 	}
@@ -168,15 +167,24 @@ func (p *Parser) Parse(line string) (Entry, bool) {
 		if format == first {
 			continue
 		}
-		if parserFor(format)(p, s, &e) {
+		if p.parseAs(format, s, &e) {
 			if p.detected == FormatAuto {
 				p.detected = format
 			}
-			return e, true
+			return e.fix(), true
 		}
 		e = Entry{Size: -1, Raw: line}
 	}
 	return unparsed(line, s), true
+}
+
+// fix keeps Precision consistent with a ModTime that happens to equal
+// the zero Time (January 1, year 1, 00:00 UTC), which means unknown.
+func (e Entry) fix() Entry {
+	if e.ModTime.IsZero() {
+		e.Precision = PrecisionUnknown
+	}
+	return e
 }
 
 // ParseList parses the lines of a listing and returns its entries, in

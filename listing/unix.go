@@ -88,7 +88,7 @@ func parseUnix(p *Parser, line string, e *Entry) bool {
 			e.Group = line[f[k].start:f[ownerEnd-1].end]
 		}
 		if t == TypeSymlink {
-			if name, target, found := strings.Cut(e.Name, " -> "); found {
+			if name, target, found := strings.Cut(e.Name, " -> "); found && name != "" {
 				e.Name, e.Target = name, target
 			}
 		}

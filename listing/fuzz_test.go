@@ -1,0 +1,147 @@
+package listing
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// seedList adds the table lines and a few hostile shapes to a fuzz corpus.
+func seedList(f *testing.F, cases []listCase) {
+	for _, tc := range cases {
+		f.Add(tc.line)
+	}
+	for _, s := range []string{"", "total 12", "-", "-rw-r--r--", "-rw-r--r-- 1 u g 1 Nov 23 19:30", "+\t", "01-31-24", "X;1 1 1-JAN-2020 00:00"} {
+		f.Add(s)
+	}
+}
+
+// checkEntry verifies what must hold for every line a LIST parser returns.
+func checkEntry(t *testing.T, p *Parser, line string, e Entry, ok bool) {
+	t.Helper()
+	s := trimEOL(line)
+	if !ok {
+		if !notEntry(s) {
+			t.Fatalf("Parse(%q) dropped a line", line)
+		}
+		return
+	}
+	if e.Raw != line {
+		t.Fatalf("Parse(%q).Raw = %q", line, e.Raw)
+	}
+	if e.Size < -1 {
+		t.Fatalf("Parse(%q).Size = %d", line, e.Size)
+	}
+	if e.Type > TypeOther {
+		t.Fatalf("Parse(%q).Type = %d", line, e.Type)
+	}
+	if e.Mode.Type() != typeMode(e.Type) {
+		t.Fatalf("Parse(%q): mode %v does not match type %v", line, e.Mode, e.Type)
+	}
+	if e.ModTime.IsZero() != (e.Precision == PrecisionUnknown) {
+		t.Fatalf("Parse(%q): ModTime %v with precision %v", line, e.ModTime, e.Precision)
+	}
+	if e.Facts != nil {
+		t.Fatalf("Parse(%q): LIST line with facts", line)
+	}
+	if e.Unparsed() {
+		if e.Name != s || e.Size != -1 || !e.ModTime.IsZero() {
+			t.Fatalf("Parse(%q): unparsed entry %+v", line, e)
+		}
+		return
+	}
+	if e.Name == "" {
+		t.Fatalf("Parse(%q): empty name", line)
+	}
+	for _, sub := range []string{e.Name, e.Target, e.Owner, e.Group} {
+		if !strings.Contains(s, sub) {
+			t.Fatalf("Parse(%q): %q is not part of the line", line, sub)
+		}
+	}
+	if e.Type == TypeSymlink && e.Target != "" && !strings.Contains(s, e.Name) {
+		t.Fatalf("Parse(%q): bad link split", line)
+	}
+	e2, ok2 := p.Parse(line)
+	if !ok2 || e2.Name != e.Name || e2.Size != e.Size || !e2.ModTime.Equal(e.ModTime) || e2.Type != e.Type {
+		t.Fatalf("Parse(%q) is not deterministic", line)
+	}
+}
+
+func fuzzFormat(f *testing.F, format Format, cases []listCase) {
+	seedList(f, cases)
+	f.Fuzz(func(t *testing.T, line string) {
+		p := Parser{Format: format, Now: func() time.Time { return testNow }}
+		e, ok := p.Parse(line)
+		checkEntry(t, &p, line, e, ok)
+	})
+}
+
+func FuzzParseUnix(f *testing.F)    { fuzzFormat(f, FormatUnix, unixCases) }
+func FuzzParseDOS(f *testing.F)     { fuzzFormat(f, FormatDOS, dosCases) }
+func FuzzParseEPLF(f *testing.F)    { fuzzFormat(f, FormatEPLF, eplfCases) }
+func FuzzParseVMS(f *testing.F)     { fuzzFormat(f, FormatVMS, vmsCases) }
+func FuzzParseNetware(f *testing.F) { fuzzFormat(f, FormatNetware, netwareCases) }
+func FuzzParseOS2(f *testing.F)     { fuzzFormat(f, FormatOS2, os2Cases) }
+func FuzzParseAS400(f *testing.F)   { fuzzFormat(f, FormatAS400, as400Cases) }
+
+func FuzzParseAuto(f *testing.F) {
+	for _, cs := range [][]listCase{unixCases, dosCases, eplfCases, vmsCases, netwareCases, os2Cases, as400Cases} {
+		seedList(f, cs)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		p := Parser{Now: func() time.Time { return testNow }}
+		e, ok := p.Parse(line)
+		checkEntry(t, &p, line, e, ok)
+	})
+}
+
+// refMLSx is ftplib's algorithm written as plainly as possible, as the
+// model ParseMLSx is checked against.
+func refMLSx(line string) (string, map[string]string) {
+	s := strings.TrimRight(line, "\r\n")
+	factStr, name := s, ""
+	if i := strings.Index(s, " "); i >= 0 {
+		factStr, name = s[:i], s[i+1:]
+	}
+	if len(factStr) > 0 {
+		factStr = factStr[:len(factStr)-1]
+	}
+	facts := map[string]string{}
+	for _, fact := range strings.Split(factStr, ";") {
+		k, v, _ := strings.Cut(fact, "=")
+		facts[strings.ToLower(k)] = v
+	}
+	return name, facts
+}
+
+func FuzzParseMLSx(f *testing.F) {
+	for _, s := range []string{"", "nofacts", "type=file;size=3;modify=20241123193000.5; a b ", "type=OS.unix=slink:/x;perm=; l",
+		"type=cdir;perm=el;unique==keVO1+ZF4; test\r\n", ";;; ;", "=;= =", "modify=99999999999999;sizd=1; x", "UNIX.mode=7777;type=dir; d"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		e := ParseMLSx(line)
+		name, facts := refMLSx(line)
+		if e.Name != name || e.Raw != line || len(e.Facts) != len(facts) {
+			t.Fatalf("ParseMLSx(%q) = %q %v, want %q %v", line, e.Name, e.Facts, name, facts)
+		}
+		for k, v := range facts {
+			if got, ok := e.Facts[k]; !ok || got != v {
+				t.Fatalf("ParseMLSx(%q): fact %q = %q, want %q", line, k, got, v)
+			}
+		}
+		if e.Size < -1 || e.Type > TypeOther || e.Mode.Type() != typeMode(e.Type) {
+			t.Fatalf("ParseMLSx(%q) = %+v", line, e)
+		}
+		if e.ModTime.IsZero() != (e.Precision == PrecisionUnknown) || (!e.ModTime.IsZero() && e.ModTime.Location() != time.UTC) {
+			t.Fatalf("ParseMLSx(%q): time %v precision %v", line, e.ModTime, e.Precision)
+		}
+		if e.Unparsed() {
+			t.Fatalf("ParseMLSx(%q) unparsed", line)
+		}
+		m := ParseMLST(" " + line)
+		if m.Name != e.Name || m.Raw != " "+line {
+			t.Fatalf("ParseMLST(%q) = %q", " "+line, m.Name)
+		}
+	})
+}
