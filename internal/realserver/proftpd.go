@@ -61,6 +61,10 @@ func (s *Server) proFTPD(bin string) (*exec.Cmd, error) {
 		`LogFormat proto "%{iso8601} %a %r -> %s %S"`,
 		"ExtendedLog " + s.logFile + " ALL proto",
 		"ModulePath " + modules,
+		// mod_ctrls would otherwise take /run/proftpd.sock from every other
+		// instance.
+		"ControlsEngine off",
+		"ControlsSocket " + filepath.Join(s.dir, "proftpd.sock"),
 	}
 	if cfg.TLS != None {
 		var opts []string

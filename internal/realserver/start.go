@@ -22,6 +22,8 @@ import (
 const (
 	readyTimeout = 15 * time.Second
 	stopTimeout  = 5 * time.Second
+
+	startAttempts = 3
 )
 
 // Start starts a server of the given kind with cfg on the loopback interface
@@ -52,19 +54,30 @@ func Start(tb testing.TB, kind Kind, cfg Config) *Server {
 		}
 		tb.Skip(msg)
 	}
-	s := &Server{
-		Kind:     kind,
-		Config:   cfg,
-		User:     User,
-		Password: Password,
-		tb:       tb,
-		uid:      uid,
-		gid:      gid,
+	// A server that loses a race for a port (or anything else) at startup
+	// gets a fresh directory and port block.
+	for attempt := 1; ; attempt++ {
+		s := &Server{
+			Kind:     kind,
+			Config:   cfg,
+			User:     User,
+			Password: Password,
+			tb:       tb,
+			uid:      uid,
+			gid:      gid,
+		}
+		err := s.start(bin)
+		if err == nil {
+			tb.Cleanup(s.cleanup)
+			return s
+		}
+		s.Stop()
+		s.free()
+		if attempt == startAttempts {
+			tb.Fatalf("realserver: starting %s: %v", kind, err)
+		}
+		tb.Logf("realserver: starting %s (attempt %d): %v", kind, attempt, err)
 	}
-	if err := s.start(bin); err != nil {
-		tb.Fatalf("realserver: starting %s: %v", kind, err)
-	}
-	return s
 }
 
 // ftpUser returns the ids that own Root: the FTP user's when running as
@@ -94,7 +107,6 @@ func (s *Server) start(bin string) error {
 		return err
 	}
 	s.exited = make(chan struct{})
-	s.tb.Cleanup(s.cleanup)
 	// The FTP user must be able to reach Root.
 	if err := os.Chmod(s.dir, 0o755); err != nil {
 		return err
@@ -268,11 +280,18 @@ func (s *Server) Stop() {
 	})
 }
 
-func (s *Server) cleanup() {
-	s.Stop()
+// free releases the port block and removes the work directory.
+func (s *Server) free() {
 	if s.release != nil {
 		s.release()
 	}
+	if s.dir != "" {
+		os.RemoveAll(s.dir)
+	}
+}
+
+func (s *Server) cleanup() {
+	s.Stop()
 	if s.tb.Failed() {
 		if l := s.Log(); l != "" && s.logFile != s.outFile {
 			s.tb.Logf("realserver: %s protocol log (%s):\n%s", s.Kind, s.logFile, l)
@@ -281,7 +300,7 @@ func (s *Server) cleanup() {
 	}
 	if os.Getenv("FTPKIT_KEEP_SERVER_DIR") != "" {
 		s.tb.Logf("realserver: kept %s", s.dir)
-		return
+		s.dir = ""
 	}
-	os.RemoveAll(s.dir)
+	s.free()
 }
