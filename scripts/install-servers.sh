@@ -76,7 +76,7 @@ if [ ! -x "$CACHE/usr/sbin/pure-ftpd" ] || [ ! -x "$CACHE/usr/bin/pure-pw" ] ||
 	tmp=$(mktemp -d)
 	trap 'rm -rf "$tmp"' EXIT
 	# apt-get download runs as the _apt user when it can: let it write.
-	chmod 755 "$tmp"
+	chown _apt "$tmp" 2>/dev/null || chmod 777 "$tmp"
 	# shellcheck disable=SC2086
 	(cd "$tmp" && apt-get download -qq $DEB_PKGS >/dev/null 2>&1 ||
 		apt-get download $DEB_PKGS)
