@@ -210,6 +210,12 @@ func ParseList(lines []string) []Entry {
 // entries: blank, "total 123" (also "total 12K"), or the VMS header and
 // trailer.
 func notEntry(s string) bool {
+	if s == "" {
+		return true
+	}
+	if c := s[0]; c != ' ' && c != '\t' && c != 't' && c != 'T' && c != 'D' {
+		return false // the common case, decided at once
+	}
 	t := strings.TrimLeft(s, " \t")
 	if t == "" {
 		return true

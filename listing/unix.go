@@ -36,17 +36,42 @@ func parseUnix(p *Parser, line string, e *Entry) bool {
 	if i >= len(line) || !isSpace(line[i]) {
 		return false
 	}
+	// Tokenize only as far as the date usually is (links, owner, group,
+	// size, three or four date fields); go on only if it is not there.
 	var f [maxFields]span
-	n := fields(line[i:], f[:])
+	n := fields(line[i:], f[:10])
 	for k := 0; k < n; k++ {
 		f[k].start += i
 		f[k].end += i
 	}
-	tok := func(k int) string { return line[f[k].start:f[k].end] }
+	if n == 10 {
+		if !parseUnixFields(p, line, f[:n], t, mode, e, false) {
+			j := f[n-1].end
+			m := fields(line[j:], f[n:])
+			for k := n; k < n+m; k++ {
+				f[k].start += j
+				f[k].end += j
+			}
+			return parseUnixFields(p, line, f[:n+m], t, mode, e, true)
+		}
+		return true
+	}
+	return parseUnixFields(p, line, f[:n], t, mode, e, true)
+}
 
+// parseUnixFields finishes parseUnix on the fields after the permissions.
+// If last is false, f may stop before the end of the line, and a date
+// must leave room for its longest shape.
+func parseUnixFields(p *Parser, line string, f []span, t Type, mode fs.FileMode, e *Entry, last bool) bool {
+	n := len(f)
+	tok := func(k int) string { return line[f[k].start:f[k].end] }
+	limit := n
+	if !last {
+		limit = n - 4
+	}
 	// Find the date: the leftmost position d, after at least a size
 	// field, where a date of a known shape starts.
-	for d := 1; d < n; d++ {
+	for d := 1; d < limit; d++ {
 		tm, prec, end, ok := unixDate(p, line, f[d:n])
 		if !ok {
 			continue
