@@ -201,6 +201,11 @@ func (c *rawClient) xfer(cmd string, upload []byte, dataTLS *tls.Config) transfe
 		prelim = fmt.Sprintf("%d %s", code, msg)
 		code, msg, err = c.text.ReadResponse(0)
 	}
+	if prelim == "" {
+		// Refused before the transfer: the server may never accept or
+		// close the data connection.
+		d.Close()
+	}
 	var r transfer
 	select {
 	case r = <-done:

@@ -251,3 +251,43 @@ func BenchmarkStart(b *testing.B) {
 		}
 	}
 }
+
+// TestTLSRequired checks that explicit-TLS servers refuse a login before
+// AUTH TLS and a listing over a clear data connection.
+func TestTLSRequired(t *testing.T) {
+	for _, kind := range Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			t.Parallel()
+			s := Start(t, kind, Config{TLS: Explicit})
+			plain := &Server{Addr: s.Addr, Host: s.Host, PasvMin: s.PasvMin, PasvMax: s.PasvMax}
+			c := dial(t, plain, nil)
+			c.text.PrintfLine("USER %s", User)
+			code, msg, err := c.text.ReadResponse(0)
+			if err == nil && (code == 331 || code == 230) {
+				t.Errorf("USER before AUTH TLS: %d %s, want a refusal", code, msg)
+			}
+
+			c = dial(t, s, s.TLSConfig())
+			c.login(User, Password)
+			prot := c.cmd(0, "PROT C")
+			if !strings.HasPrefix(prot, "2") {
+				t.Logf("PROT C: %s", prot)
+				return
+			}
+			// pyftpdlib refuses EPSV already, the others refuse LIST.
+			if epsv := c.cmd(0, "EPSV"); !strings.HasPrefix(epsv, "229") {
+				t.Logf("PROT C: %s; EPSV: %s", prot, epsv)
+				return
+			}
+			c.cmd(0, "ABOR")
+			tc := c.tls
+			c.tls = nil // clear data connection
+			r := c.xfer("LIST", nil, nil)
+			c.tls = tc
+			t.Logf("PROT C: %s; LIST: %q %q", prot, r.Prelim, r.Final)
+			if r.Code/100 == 2 {
+				t.Errorf("LIST over a clear data connection succeeded")
+			}
+		})
+	}
+}
