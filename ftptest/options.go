@@ -1,0 +1,57 @@
+package ftptest
+
+import (
+	"crypto/tls"
+	"io"
+)
+
+// An Option configures a Server.
+type Option func(*config)
+
+type config struct {
+	addr      string
+	user      string
+	password  string
+	anonymous bool
+	tls       bool
+	implicit  bool
+	tlsConfig *tls.Config
+	log       io.Writer
+}
+
+// WithTLS enables explicit FTPS (AUTH TLS). With a nil cfg the server uses
+// a certificate for 127.0.0.1, ::1 and localhost issued by a fresh CA; see
+// Server.CA and Server.ClientTLSConfig.
+func WithTLS(cfg *tls.Config) Option {
+	return func(c *config) { c.tls, c.implicit, c.tlsConfig = true, false, cfg }
+}
+
+// WithImplicitTLS enables implicit FTPS: TLS from the first byte. A nil cfg
+// is handled as by WithTLS.
+func WithImplicitTLS(cfg *tls.Config) Option {
+	return func(c *config) { c.tls, c.implicit, c.tlsConfig = true, true, cfg }
+}
+
+// WithCredentials sets the user name and password that log in (default
+// "test" and "test").
+func WithCredentials(user, password string) Option {
+	return func(c *config) { c.user, c.password = user, password }
+}
+
+// WithAnonymous also lets "anonymous" and "ftp" log in, with any password,
+// read-only.
+func WithAnonymous() Option {
+	return func(c *config) { c.anonymous = true }
+}
+
+// WithLogger writes a transcript of every session (commands, with
+// passwords hidden, and replies) to w.
+func WithLogger(w io.Writer) Option {
+	return func(c *config) { c.log = w }
+}
+
+// WithAddr sets the listening address, which must be a loopback address
+// such as "[::1]:0" (default "127.0.0.1:0").
+func WithAddr(addr string) Option {
+	return func(c *config) { c.addr = addr }
+}
