@@ -1,0 +1,324 @@
+// Command benchclient is the Go side of the benchmark harness: it runs one
+// operation with the ftpkit library or with github.com/jlaffaye/ftp, or a raw
+// TCP copy, as a process of its own so that ftpbench can measure its time and
+// peak RSS like those of curl, lftp and Python.
+//
+// Usage:
+//
+//	benchclient [flags] get REMOTE LOCAL
+//	benchclient [flags] put LOCAL REMOTE
+//	benchclient [flags] many REMOTEDIR COUNT LOCALDIR
+//	benchclient [flags] list REMOTEDIR
+//	benchclient tcp SRC DST
+//
+// "many" downloads REMOTEDIR/f0000 ... one by one over one connection;
+// "list" lists REMOTEDIR, parses it into entries and prints their number;
+// "tcp" copies the file SRC to DST over a loopback TCP connection with
+// sendfile on the sending side and splice on the receiving side.
+package main
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"os"
+	"path/filepath"
+	"runtime/pprof"
+	"strconv"
+	"time"
+
+	ftpkit "github.com/ftpkit/ftp"
+	"github.com/ftpkit/ftp/listing"
+	jftp "github.com/jlaffaye/ftp"
+)
+
+var (
+	lib        = flag.String("lib", "ftpkit", "client library: ftpkit or jlaffaye")
+	addr       = flag.String("addr", "127.0.0.1:21", "server host:port")
+	user       = flag.String("user", "anonymous", "login user")
+	pass       = flag.String("pass", "", "login password")
+	caFile     = flag.String("ca", "", "CA certificate (PEM): use explicit FTPS with PROT P and verify against it")
+	cpuProfile = flag.String("cpuprofile", "", "write a CPU profile to this file")
+)
+
+func main() {
+	log.SetFlags(0)
+	log.SetPrefix("benchclient: ")
+	flag.Parse()
+	args := flag.Args()
+	if len(args) == 0 {
+		log.Fatal("missing operation")
+	}
+	if *cpuProfile != "" {
+		f, err := os.Create(*cpuProfile)
+		if err != nil {
+			log.Fatal(err)
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			log.Fatal(err)
+		}
+		defer func() {
+			pprof.StopCPUProfile()
+			f.Close()
+		}()
+	}
+	var err error
+	if args[0] == "tcp" {
+		if len(args) != 3 {
+			log.Fatal("usage: tcp SRC DST")
+		}
+		err = tcpCopy(args[1], args[2])
+	} else {
+		var c client
+		c, err = dial()
+		if err == nil {
+			err = run(c, args)
+			if qerr := c.quit(); err == nil {
+				err = qerr
+			}
+		}
+	}
+	if err != nil {
+		pprof.StopCPUProfile()
+		log.Fatal(err)
+	}
+}
+
+// client is the part of an FTP client library that the benchmark uses.
+type client interface {
+	retr(remote string, w io.Writer) error
+	stor(remote string, r io.Reader) error
+	list(dir string) (int, error)
+	quit() error
+}
+
+func tlsConfig() (*tls.Config, error) {
+	pem, err := os.ReadFile(*caFile)
+	if err != nil {
+		return nil, err
+	}
+	pool := x509.NewCertPool()
+	if !pool.AppendCertsFromPEM(pem) {
+		return nil, fmt.Errorf("%s: no certificate", *caFile)
+	}
+	host, _, err := net.SplitHostPort(*addr)
+	if err != nil {
+		return nil, err
+	}
+	return &tls.Config{
+		RootCAs:            pool,
+		ServerName:         host,
+		ClientSessionCache: tls.NewLRUClientSessionCache(4),
+	}, nil
+}
+
+func dial() (client, error) {
+	var cfg *tls.Config
+	if *caFile != "" {
+		var err error
+		if cfg, err = tlsConfig(); err != nil {
+			return nil, err
+		}
+	}
+	switch *lib {
+	case "ftpkit":
+		ctx := context.Background()
+		opts := []ftpkit.DialOption{ftpkit.WithTimeout(60 * time.Second)}
+		if cfg != nil {
+			opts = append(opts, ftpkit.WithExplicitTLS(cfg))
+		}
+		c, err := ftpkit.Dial(ctx, *addr, opts...)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.Login(ctx, *user, *pass); err != nil {
+			c.Close()
+			return nil, err
+		}
+		return &kit{c: c, ctx: ctx}, nil
+	case "jlaffaye":
+		opts := []jftp.DialOption{jftp.DialWithTimeout(60 * time.Second)}
+		if cfg != nil {
+			opts = append(opts, jftp.DialWithExplicitTLS(cfg))
+		}
+		c, err := jftp.Dial(*addr, opts...)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.Login(*user, *pass); err != nil {
+			c.Quit()
+			return nil, err
+		}
+		return &jl{c: c}, nil
+	}
+	return nil, fmt.Errorf("unknown library %q", *lib)
+}
+
+func run(c client, args []string) error {
+	switch {
+	case args[0] == "get" && len(args) == 3:
+		return get(c, args[1], args[2])
+	case args[0] == "put" && len(args) == 3:
+		f, err := os.Open(args[1])
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		return c.stor(args[2], f)
+	case args[0] == "many" && len(args) == 4:
+		n, err := strconv.Atoi(args[2])
+		if err != nil {
+			return err
+		}
+		for i := range n {
+			name := fmt.Sprintf("f%04d", i)
+			if err := get(c, args[1]+"/"+name, filepath.Join(args[3], name)); err != nil {
+				return err
+			}
+		}
+		return nil
+	case args[0] == "list" && len(args) == 2:
+		n, err := c.list(args[1])
+		if err != nil {
+			return err
+		}
+		fmt.Println(n)
+		return nil
+	}
+	return fmt.Errorf("bad arguments %q", args)
+}
+
+func get(c client, remote, local string) error {
+	f, err := os.Create(local)
+	if err != nil {
+		return err
+	}
+	err = c.retr(remote, f)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// kit is the ftpkit library.
+type kit struct {
+	c   *ftpkit.Conn
+	ctx context.Context
+}
+
+func (k *kit) retr(remote string, w io.Writer) error {
+	dc, err := k.c.Retr(k.ctx, remote)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(w, dc)
+	if cerr := dc.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (k *kit) stor(remote string, r io.Reader) error {
+	dc, err := k.c.Stor(k.ctx, remote)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(dc, r)
+	if cerr := dc.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// list reads the LIST output and parses it with the listing package
+// (vsftpd has no MLSD).
+func (k *kit) list(dir string) (int, error) {
+	lines, err := k.c.List(k.ctx, dir)
+	if err != nil {
+		return 0, err
+	}
+	var p listing.Parser
+	n := 0
+	for _, l := range lines {
+		if e, ok := p.Parse(l); ok && !e.Unparsed() {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (k *kit) quit() error { return k.c.Quit(k.ctx) }
+
+// jl is github.com/jlaffaye/ftp.
+type jl struct{ c *jftp.ServerConn }
+
+func (j *jl) retr(remote string, w io.Writer) error {
+	r, err := j.c.Retr(remote)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(w, r)
+	if cerr := r.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+func (j *jl) stor(remote string, r io.Reader) error { return j.c.Stor(remote, r) }
+
+func (j *jl) list(dir string) (int, error) {
+	entries, err := j.c.List(dir)
+	return len(entries), err
+}
+
+func (j *jl) quit() error { return j.c.Quit() }
+
+// tcpCopy sends src over a loopback TCP connection (sendfile) and writes what
+// arrives to dst (splice): the ceiling for any FTP data transfer.
+func tcpCopy(src, dst string) error {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	defer ln.Close()
+	sent := make(chan error, 1)
+	go func() {
+		c, err := ln.Accept()
+		if err != nil {
+			sent <- err
+			return
+		}
+		f, err := os.Open(src)
+		if err != nil {
+			c.Close()
+			sent <- err
+			return
+		}
+		_, err = io.Copy(c, f) // TCPConn.ReadFrom: sendfile
+		f.Close()
+		if cerr := c.Close(); err == nil {
+			err = cerr
+		}
+		sent <- err
+	}()
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	out, err := os.Create(dst)
+	if err != nil {
+		return err
+	}
+	_, err = io.Copy(out, c) // File.ReadFrom: splice
+	if cerr := out.Close(); err == nil {
+		err = cerr
+	}
+	return errors.Join(err, <-sent)
+}

@@ -1,0 +1,509 @@
+// Command ftpbench compares the ftpkit FTP client with other clients (the
+// ftpkit CLI, github.com/jlaffaye/ftp, curl, lftp and Python's ftplib) against
+// a real FTP server on loopback, and writes the results as Markdown, JSON and
+// a PNG plot. Run it through bench/run.sh, which installs what it needs.
+//
+// Every client runs as a separate process, so that its wall time includes
+// its start and login and its peak RSS can be read from its rusage. In each
+// round the clients run one after the other (A B C ... A B C ...), and each
+// scenario reports the median, minimum and maximum over the rounds and the
+// ratio of each median to ftpkit's.
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"math/rand/v2"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// pasvPorts is the size of each server's passive port range; the latency
+// scenario puts a proxy in front of every one of them.
+const pasvPorts = 20
+
+// processTimeout bounds one client run.
+const processTimeout = 3 * time.Minute
+
+var (
+	quick    = flag.Bool("quick", false, "small sizes and two rounds: a smoke test of a minute or two")
+	outDir   = flag.String("out", "results", "directory for results.md, results.json and results.png")
+	workDir  = flag.String("work", "/tmp/ftpbench", "scratch directory (served files, downloads)")
+	repoDir  = flag.String("repo", "..", "root of the ftpkit repository")
+	rounds   = flag.Int("rounds", 0, "rounds per scenario (default 5, 2 with -quick)")
+	only     = flag.String("only", "", "comma-separated scenario groups to run: tcp,large,tls,small,latency,list (default all)")
+	cmdline  = flag.String("cmdline", "", "the command line to report (set by run.sh)")
+	serverFl = flag.String("server", "", "server to use: vsftpd or pure-ftpd (default: the faster one for a large download)")
+)
+
+// sizes of one run.
+type sizes struct {
+	big, mid      int64 // large-file and latency file sizes
+	small, smallN int   // small file size and count
+	latSmallN     int   // small files under latency
+	listN         int   // directory entries
+}
+
+func main() {
+	log.SetFlags(log.Ltime)
+	log.SetPrefix("ftpbench: ")
+	flag.Parse()
+	sz := sizes{big: 1 << 30, mid: 256 << 20, small: 4096, smallN: 1000, latSmallN: 100, listN: 100000}
+	if *quick {
+		sz = sizes{big: 64 << 20, mid: 16 << 20, small: 4096, smallN: 100, latSmallN: 20, listN: 10000}
+	}
+	if *rounds == 0 {
+		*rounds = 5
+		if *quick {
+			*rounds = 2
+		}
+	}
+	start := time.Now()
+	b, err := newBench(sz)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer b.close()
+	if err := b.runAll(); err != nil {
+		log.Print(err)
+	}
+	b.meta.Duration = time.Since(start).Round(time.Second).String()
+	if err := b.write(*outDir); err != nil {
+		log.Fatal(err)
+	}
+	log.Printf("done in %s; results in %s", b.meta.Duration, *outDir)
+}
+
+// bench is one benchmark run.
+type bench struct {
+	sz      sizes
+	work    string
+	root    string // served directory
+	out     string // downloads
+	env     *env
+	clients []client
+	clear   *server // the server used for clear-text scenarios
+	tls     *server
+	vsftpd  *server // for command counts
+	servers []*server
+	results []*result
+	meta    meta
+}
+
+type meta struct {
+	Date        string            `json:"date"`
+	Command     string            `json:"command"`
+	Machine     map[string]string `json:"machine"`
+	Server      string            `json:"server"`
+	ServerNote  string            `json:"server_choice"`
+	Rounds      int               `json:"rounds"`
+	Quick       bool              `json:"quick"`
+	Duration    string            `json:"duration"`
+	Notes       []string          `json:"notes"`
+	ClientNotes map[string]string `json:"clients"`
+}
+
+func newBench(sz sizes) (*bench, error) {
+	repo, err := filepath.Abs(*repoDir)
+	if err != nil {
+		return nil, err
+	}
+	b := &bench{sz: sz, work: *workDir, root: filepath.Join(*workDir, "root"), out: filepath.Join(*workDir, "out")}
+	b.meta = meta{
+		Date:    time.Now().UTC().Format("2006-01-02 15:04 MST"),
+		Command: *cmdline,
+		Machine: machine(),
+		Rounds:  *rounds,
+		Quick:   *quick,
+	}
+	for _, d := range []string{b.work, b.root, b.out, filepath.Join(b.root, "up")} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, err
+		}
+	}
+	bin := filepath.Join(b.work, "bin")
+	b.env = &env{work: b.work, caFile: filepath.Join(repo, "testdata/certs/ca.pem"),
+		benchclient: filepath.Join(bin, "benchclient")}
+	log.Print("building benchclient and the ftpkit CLI")
+	if out, err := exec.Command("go", "build", "-o", b.env.benchclient, "./cmd/benchclient").CombinedOutput(); err != nil {
+		return nil, fmt.Errorf("build benchclient: %v\n%s", err, out)
+	}
+	cli := filepath.Join(bin, "ftpkit")
+	build := exec.Command("go", "build", "-o", cli, "./cmd/ftpkit")
+	build.Dir = repo
+	if out, err := build.CombinedOutput(); err != nil {
+		b.note("The ftpkit CLI (cmd/ftpkit) did not build, so it is not measured: %s", firstLine(out))
+	} else {
+		b.env.ftpkitCLI = cli
+	}
+	b.clients = b.env.clients()
+	if err := b.makeFiles(); err != nil {
+		return nil, err
+	}
+	if err := b.startServers(repo); err != nil {
+		b.close()
+		return nil, err
+	}
+	return b, nil
+}
+
+func (b *bench) note(format string, args ...any) {
+	s := fmt.Sprintf(format, args...)
+	log.Print(s)
+	b.meta.Notes = append(b.meta.Notes, s)
+}
+
+func (b *bench) close() {
+	for _, s := range b.servers {
+		s.stop()
+	}
+}
+
+func firstLine(b []byte) string {
+	s := strings.TrimSpace(string(b))
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+// makeFiles creates the served files, reusing those of the right size.
+func (b *bench) makeFiles() error {
+	log.Print("creating the served files")
+	block := make([]byte, 1<<20)
+	r := rand.NewChaCha8([32]byte{1})
+	r.Read(block)
+	for name, size := range map[string]int64{"big.bin": b.sz.big, "mid.bin": b.sz.mid} {
+		p := filepath.Join(b.root, name)
+		if fi, err := os.Stat(p); err == nil && fi.Size() == size {
+			continue
+		}
+		f, err := os.Create(p)
+		if err != nil {
+			return err
+		}
+		for n := int64(0); n < size; n += int64(len(block)) {
+			if _, err := f.Write(block[:min(int64(len(block)), size-n)]); err != nil {
+				f.Close()
+				return err
+			}
+		}
+		if err := f.Close(); err != nil {
+			return err
+		}
+	}
+	small := filepath.Join(b.root, "small")
+	os.MkdirAll(small, 0o755)
+	for i := range b.sz.smallN {
+		p := filepath.Join(small, fmt.Sprintf("f%04d", i))
+		if fi, err := os.Stat(p); err == nil && fi.Size() == int64(b.sz.small) {
+			continue
+		}
+		if err := os.WriteFile(p, block[i%256*4096:][:b.sz.small], 0o644); err != nil {
+			return err
+		}
+	}
+	dir := filepath.Join(b.root, fmt.Sprintf("list%d", b.sz.listN))
+	if _, err := os.Stat(filepath.Join(dir, fmt.Sprintf("entry-%06d", b.sz.listN-1))); err != nil {
+		os.MkdirAll(dir, 0o755)
+		for i := range b.sz.listN {
+			if err := os.WriteFile(filepath.Join(dir, fmt.Sprintf("entry-%06d", i)), nil, 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	return chownTree(b.root)
+}
+
+func (b *bench) startServers(repo string) error {
+	certs := filepath.Join(repo, "testdata/certs")
+	v, err := startVsftpd(b.work, b.root, certs, 2121, 30000, false)
+	if err != nil {
+		return err
+	}
+	b.servers = append(b.servers, v)
+	b.vsftpd = v
+	t, err := startVsftpd(b.work, b.root, certs, 2122, 30020, true)
+	if err != nil {
+		return err
+	}
+	b.servers = append(b.servers, t)
+	b.tls = t
+	p, err := startPureFTPd(b.work, repo, b.root, 2123, 30040)
+	if err != nil {
+		b.note("pure-ftpd did not start (%v): using vsftpd", err)
+		b.clear = v
+		return nil
+	}
+	b.servers = append(b.servers, p)
+	switch *serverFl {
+	case "vsftpd":
+		b.clear = v
+	case "pure-ftpd":
+		b.clear = p
+	default:
+		b.clear = b.pickServer(v, p)
+	}
+	b.meta.Server = b.clear.name
+	return nil
+}
+
+// pickServer times ftpkit downloading and uploading the large file on each
+// server, alternating, and returns the faster one.
+func (b *bench) pickServer(servers ...*server) *server {
+	total := make([]float64, len(servers))
+	var parts []string
+	for i, s := range servers {
+		var down, up []float64
+		for range 3 {
+			for _, o := range []op{
+				{kind: "get", addr: s.addr, remote: "big.bin", local: filepath.Join(b.out, "big.bin")},
+				{kind: "put", addr: s.addr, local: filepath.Join(b.root, "big.bin"), remote: "up/big.bin"},
+			} {
+				sec, _, err := b.runOnce(b.clients[0], o, b.sz.big, 0)
+				if err != nil {
+					log.Printf("server %s: %v", s.name, err)
+					sec = 1e9
+				}
+				if o.kind == "get" {
+					down = append(down, sec)
+				} else {
+					up = append(up, sec)
+				}
+			}
+		}
+		total[i] = median(down) + median(up)
+		parts = append(parts, fmt.Sprintf("%s: download %.2f s, upload %.2f s", s.name, median(down), median(up)))
+	}
+	best := 0
+	for i := range servers {
+		if total[i] < total[best] {
+			best = i
+		}
+	}
+	b.meta.ServerNote = fmt.Sprintf("ftpkit, %s file, median of 3: %s; chose %s", human(b.sz.big), strings.Join(parts, "; "), servers[best].name)
+	log.Print(b.meta.ServerNote)
+	return servers[best]
+}
+
+func human(n int64) string {
+	switch {
+	case n >= 1<<30 && n%(1<<30) == 0:
+		return fmt.Sprintf("%d GiB", n>>30)
+	case n >= 1<<20:
+		return fmt.Sprintf("%d MiB", n>>20)
+	}
+	return fmt.Sprintf("%d KiB", n>>10)
+}
+
+// runOnce prepares and runs o with c, checks the outcome and returns the
+// wall time and peak RSS.
+func (b *bench) runOnce(c client, o op, wantBytes int64, wantFiles int) (float64, int64, error) {
+	cmd := c.command(o)
+	if cmd == nil {
+		return 0, 0, errUnsupported
+	}
+	var upTarget string
+	switch o.kind {
+	case "get", "tcp":
+		os.Remove(o.local)
+	case "put":
+		upTarget = filepath.Join(b.root, o.remote)
+		os.Remove(upTarget)
+	case "many":
+		os.RemoveAll(o.local)
+		if err := os.MkdirAll(o.local, 0o755); err != nil {
+			return 0, 0, err
+		}
+	}
+	// Go starts processes with vfork, and Linux carries the parent's peak
+	// RSS over exec into the child's rusage: GNU time forks from a small
+	// process instead, so its %M is the client's own peak RSS.
+	rssFile := filepath.Join(b.work, "rss")
+	os.Remove(rssFile)
+	ctx, cancel := context.WithTimeout(context.Background(), processTimeout)
+	defer cancel()
+	cmd = exec.CommandContext(ctx, "/usr/bin/time", append([]string{"-f", "%M", "-o", rssFile}, cmd.Args...)...)
+	var stderr bytes.Buffer
+	cmd.Stdout = &stderr
+	cmd.Stderr = &stderr
+	t0 := time.Now()
+	err := cmd.Run()
+	sec := time.Since(t0).Seconds()
+	var rss int64
+	if out, rerr := os.ReadFile(rssFile); rerr == nil {
+		lines := strings.Fields(string(out))
+		if len(lines) > 0 {
+			rss, _ = strconv.ParseInt(lines[len(lines)-1], 10, 64)
+		}
+	}
+	if ctx.Err() != nil {
+		err = fmt.Errorf("killed after %s", processTimeout)
+	}
+	if err != nil {
+		return sec, rss, fmt.Errorf("%s %s: %v: %s", c.name, o.kind, err, firstLine(stderr.Bytes()))
+	}
+	check := func(p string, want int64) error {
+		fi, err := os.Stat(p)
+		if err != nil {
+			return fmt.Errorf("%s %s: %v", c.name, o.kind, err)
+		}
+		if fi.Size() != want {
+			return fmt.Errorf("%s %s: %s has %d bytes, want %d", c.name, o.kind, p, fi.Size(), want)
+		}
+		return nil
+	}
+	switch o.kind {
+	case "get", "tcp":
+		err = check(o.local, wantBytes)
+	case "put":
+		err = check(upTarget, wantBytes)
+	case "many":
+		for i := range wantFiles {
+			if err = check(filepath.Join(o.local, fmt.Sprintf("f%04d", i)), int64(b.sz.small)); err != nil {
+				break
+			}
+		}
+	}
+	return sec, rss, err
+}
+
+var errUnsupported = errors.New("not supported by this client")
+
+// scenario is one row group of the results.
+type scenario struct {
+	name    string
+	op      op
+	bytes   int64
+	files   int
+	count   bool     // count server commands (vsftpd log)
+	clients []client // nil: all
+}
+
+// run runs s for every client, alternating clients within each round.
+func (b *bench) run(s scenario) {
+	clients := s.clients
+	if clients == nil {
+		clients = b.clients
+	}
+	log.Printf("scenario %s: %d clients x %d rounds", s.name, len(clients), *rounds)
+	res := make([]*result, len(clients))
+	for i, c := range clients {
+		res[i] = &result{Scenario: s.name, Client: c.name, Bytes: s.bytes, Files: s.files}
+	}
+	for round := range *rounds {
+		for i, c := range clients {
+			r := res[i]
+			if r.Error != "" {
+				continue
+			}
+			var off int64
+			if s.count && round == 0 {
+				off = b.vsftpd.logSize()
+			}
+			sec, rss, err := b.runOnce(c, s.op, s.bytes, s.files)
+			if err != nil {
+				r.Error = err.Error()
+				if !errors.Is(err, errUnsupported) {
+					log.Printf("  %v", err)
+				}
+				continue
+			}
+			if s.count && round == 0 {
+				time.Sleep(100 * time.Millisecond) // let the session process write its last lines
+				if n, err := b.vsftpd.countCommands(off); err == nil {
+					r.Commands = n
+				}
+			}
+			r.Runs = append(r.Runs, sec)
+			r.RSSKiB = append(r.RSSKiB, rss)
+		}
+	}
+	var base float64
+	for _, r := range res {
+		r.summarize()
+		if r.Client == "ftpkit" {
+			base = r.Median
+		}
+	}
+	for _, r := range res {
+		if base > 0 && r.Median > 0 {
+			r.Ratio = r.Median / base
+		}
+		if r.Error == "" || len(r.Runs) > 0 {
+			log.Printf("  %-14s median %7.3f s  [%7.3f, %7.3f]  x%.2f  rss %d KiB", r.Client, r.Median, r.Min, r.Max, r.Ratio, r.RSSMed)
+		}
+		if errors.Is(errorFromString(r.Error), errUnsupported) {
+			continue
+		}
+		b.results = append(b.results, r)
+	}
+}
+
+func errorFromString(s string) error {
+	if s == errUnsupported.Error() {
+		return errUnsupported
+	}
+	return nil
+}
+
+func (b *bench) selected(group string) bool {
+	if *only == "" {
+		return true
+	}
+	for _, g := range strings.Split(*only, ",") {
+		if g == group {
+			return true
+		}
+	}
+	return false
+}
+
+func (b *bench) runAll() error {
+	bigLocal := filepath.Join(b.out, "big.bin")
+	bigSrc := filepath.Join(b.root, "big.bin")
+	big := human(b.sz.big)
+	if b.selected("tcp") {
+		tcp := client{"raw-tcp", func(o op) *exec.Cmd {
+			return exec.Command(b.env.benchclient, "tcp", o.remote, o.local)
+		}}
+		b.run(scenario{name: "1. raw TCP copy " + big, op: op{kind: "tcp", remote: bigSrc, local: bigLocal},
+			bytes: b.sz.big, clients: []client{tcp}})
+	}
+	if b.selected("large") {
+		a := b.clear.addr
+		b.run(scenario{name: "2. download " + big, op: op{kind: "get", addr: a, remote: "big.bin", local: bigLocal}, bytes: b.sz.big})
+		b.run(scenario{name: "2. upload " + big, op: op{kind: "put", addr: a, local: bigSrc, remote: "up/big.bin"}, bytes: b.sz.big})
+	}
+	if b.selected("tls") {
+		a := b.tls.addr
+		b.run(scenario{name: "2. TLS download " + big, op: op{kind: "get", addr: a, tls: true, remote: "big.bin", local: bigLocal}, bytes: b.sz.big})
+		b.run(scenario{name: "2. TLS upload " + big, op: op{kind: "put", addr: a, tls: true, local: bigSrc, remote: "up/big.bin"}, bytes: b.sz.big})
+	}
+	if b.selected("small") {
+		n := b.sz.smallN
+		name := fmt.Sprintf("3. %d x %s files", n, human(int64(b.sz.small)))
+		// vsftpd whatever the chosen server: the command counts come from its
+		// protocol log (pure-ftpd logs only to syslog).
+		b.run(scenario{name: name, op: op{kind: "many", addr: b.vsftpd.addr, remote: "small", local: filepath.Join(b.out, "small"), count: n},
+			bytes: int64(n * b.sz.small), files: n, count: true})
+	}
+	if b.selected("latency") {
+		if err := b.runLatency(); err != nil {
+			b.note("latency scenarios failed: %v", err)
+		}
+	}
+	if b.selected("list") {
+		dir := fmt.Sprintf("list%d", b.sz.listN)
+		b.run(scenario{name: fmt.Sprintf("5. list %d entries", b.sz.listN), op: op{kind: "list", addr: b.clear.addr, remote: dir}})
+	}
+	return nil
+}
