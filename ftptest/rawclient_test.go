@@ -164,3 +164,15 @@ func (c *rawClient) expect226() {
 		c.t.Fatalf("after transfer: %d %s", code, msg)
 	}
 }
+
+func serverConfig(cert tls.Certificate) *tls.Config {
+	return &tls.Config{Certificates: []tls.Certificate{cert}}
+}
+
+func tlsClient(c *rawClient, cfg *tls.Config) *tls.Conn { return tls.Client(c.nc, cfg) }
+
+type netConner interface{ NetConn() net.Conn }
+
+func dialRawConn(t *testing.T, nc net.Conn) *rawClient {
+	return &rawClient{t: t, nc: nc, text: textproto.NewConn(nc)}
+}
