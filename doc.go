@@ -1,0 +1,58 @@
+// Package ftp is an FTP and FTPS client (RFC 959, 2228, 2428, 3659, 4217).
+//
+// It offers everything Python's ftplib does, in Go's terms: every network
+// call takes a context.Context, data moves through io.Reader and
+// io.Writer, errors are typed and classified for errors.Is, listings come
+// as iterators of structured entries, and debug output goes to an
+// io.Writer or a log/slog.Logger. docs/ftplib.md maps every ftplib name to
+// its counterpart here.
+//
+// A session:
+//
+//	c, err := ftp.Dial(ctx, "ftp.example.com:21", ftp.WithExplicitTLS(nil))
+//	if err != nil { ... }
+//	defer c.Close()
+//	if err := c.Login(ctx, "user", "secret"); err != nil { ... }
+//	f, _ := os.Create("report.pdf")
+//	err = c.RetrBinary(ctx, "RETR report.pdf", f)
+//	...
+//	err = c.Quit(ctx)
+//
+// # Safety
+//
+// Every network wait is bounded by the context and by a per-operation
+// timeout (DefaultTimeout unless WithTimeout says otherwise). A download
+// that ends short of the size the server announced, or a transfer without
+// its completion reply, is an error (ErrShortTransfer), never silent
+// truncation. A command containing CR, LF or NUL is refused before
+// anything is sent (ErrInvalidCommand). The address in a PASV reply is
+// ignored in favour of the server's control address unless
+// WithTrustedPASVAddress is given, and an active-mode data connection
+// from any other address is refused. TLS certificates are verified by
+// default. Passwords never appear in debug output.
+//
+// # Data connections
+//
+// Passive mode tries EPSV first, on IPv4 as on IPv6, and falls back to
+// PASV for the rest of the session once a server refuses it. Active mode
+// (WithActiveMode, Conn.SetPassive) listens on the control connection's
+// local address, not on every interface. Downloads to an *os.File and
+// uploads from one use the kernel's splice and sendfile when the data
+// connection is not encrypted.
+//
+// # TLS
+//
+// WithExplicitTLS (AUTH TLS) and WithImplicitTLS secure the control
+// connection and, after Login, the data connections (PROT P). Data
+// connections resume the control connection's TLS session, under TLS 1.2
+// and 1.3, as vsftpd (require_ssl_reuse) and proftpd require. An upload
+// ends with close_notify and waits for the server's close, so no server
+// drops its tail. WithTLSConfig, AuthTLS, ProtP, ProtC and CCC give the
+// step-by-step control of ftplib's FTP_TLS.
+//
+// # Concurrency
+//
+// A Conn serves one call at a time: a call made while another runs, or
+// while a DataConn is open, fails with ErrBusy. Close may be called from
+// any goroutine to interrupt a call.
+package ftp

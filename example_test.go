@@ -1,0 +1,139 @@
+package ftp_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"log"
+	"os"
+	"strings"
+
+	"github.com/ftpkit/ftp"
+	"github.com/ftpkit/ftp/ftptest"
+)
+
+// startServer starts an embedded server for the examples.
+func startServer() (*ftptest.Server, func()) {
+	dir, err := os.MkdirTemp("", "ftp-example")
+	if err != nil {
+		log.Fatal(err)
+	}
+	srv, err := ftptest.Start(dir)
+	if err != nil {
+		log.Fatal(err)
+	}
+	return srv, func() { srv.Close(); os.RemoveAll(dir) }
+}
+
+func Example() {
+	srv, stop := startServer()
+	defer stop()
+	ctx := context.Background()
+
+	c, err := ftp.Dial(ctx, srv.Addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(ctx, srv.User, srv.Password); err != nil {
+		log.Fatal(err)
+	}
+	if err := c.StorBinary(ctx, "STOR hello.txt", strings.NewReader("hello, world\n")); err != nil {
+		log.Fatal(err)
+	}
+	names, err := c.NameList(ctx)
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(names)
+	var buf bytes.Buffer
+	if err := c.RetrBinary(ctx, "RETR hello.txt", &buf); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Print(buf.String())
+	if err := c.Quit(ctx); err != nil {
+		log.Fatal(err)
+	}
+	// Output:
+	// [hello.txt]
+	// hello, world
+}
+
+func ExampleConn_Retr() {
+	srv, stop := startServer()
+	defer stop()
+	ctx := context.Background()
+	os.WriteFile(srv.Root+"/data.bin", make([]byte, 1000), 0o644)
+
+	c, err := ftp.Dial(ctx, srv.Addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(ctx, srv.User, srv.Password); err != nil {
+		log.Fatal(err)
+	}
+	r, err := c.Retr(ctx, "data.bin")
+	if err != nil {
+		log.Fatal(err)
+	}
+	var n int64
+	var buf bytes.Buffer
+	n, _ = buf.ReadFrom(r)
+	// Close reads the server's completion reply: only a nil error means
+	// the whole file arrived.
+	if err := r.Close(); err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(n, "bytes")
+	// Output: 1000 bytes
+}
+
+func ExampleConn_MLSD() {
+	srv, stop := startServer()
+	defer stop()
+	ctx := context.Background()
+	os.WriteFile(srv.Root+"/a.txt", []byte("abc"), 0o644)
+
+	c, err := ftp.Dial(ctx, srv.Addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(ctx, srv.User, srv.Password); err != nil {
+		log.Fatal(err)
+	}
+	for e, err := range c.MLSD(ctx, "") {
+		if err != nil {
+			log.Fatal(err)
+		}
+		fmt.Println(e.Name, e.Type, e.Size)
+	}
+	// Output: a.txt file 3
+}
+
+func ExampleIsSessionError() {
+	srv, stop := startServer()
+	defer stop()
+	ctx := context.Background()
+
+	c, err := ftp.Dial(ctx, srv.Addr)
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+	if err := c.Login(ctx, srv.User, srv.Password); err != nil {
+		log.Fatal(err)
+	}
+	_, err = c.Size(ctx, "missing")
+	var fe *ftp.Error
+	if errors.As(err, &fe) {
+		fmt.Println("server replied", fe.Code, errors.Is(err, ftp.ErrTemporary), ftp.IsSessionError(err))
+	}
+	_, err = c.Cmd(ctx, "NOOP\r\nDELE x")
+	fmt.Println(errors.Is(err, ftp.ErrInvalidCommand), ftp.IsSessionError(err))
+	// Output:
+	// server replied 450 true true
+	// true false
+}
