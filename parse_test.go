@@ -49,14 +49,14 @@ func TestParse227(t *testing.T) {
 func TestParse229(t *testing.T) {
 	for in, want := range map[string]int{
 		"229 Entering Extended Passive Mode (|||6446|)": 6446,
-		"229 ok (!!!6446!)": 6446,
-		"229 (|||0|)":       0,
-		"229 (|||65536|)":   0,
-		"229 (|||abc|)":     0, // ftplib raises ValueError
-		"229 (||6446|)":     0,
-		"229 |||6446|":      0,
-		"229 (|||6446|":     0,
-		"229 (|||6446!)":    0,
+		"229 ok (!!!6446!)":                             6446,
+		"229 (|||0|)":                                   0,
+		"229 (|||65536|)":                               0,
+		"229 (|||abc|)":                                 0, // ftplib raises ValueError
+		"229 (||6446|)":                                 0,
+		"229 |||6446|":                                  0,
+		"229 (|||6446|":                                 0,
+		"229 (|||6446!)":                                0,
 	} {
 		got, ok := parse229(in)
 		if ok != (want != 0) || got != want {
@@ -68,14 +68,14 @@ func TestParse229(t *testing.T) {
 // TestParse257 follows test_ftplib's test_parse257.
 func TestParse257(t *testing.T) {
 	for in, want := range map[string]string{
-		`257 "/foo/bar"`:                 "/foo/bar",
-		`257 "/foo/bar" created`:         "/foo/bar",
-		`257 ""`:                         "",
-		`257 "/foo/b""ar"`:               `/foo/b"ar`,
-		`257 "/foo/b""ar" created`:       `/foo/b"ar`,
-		`257 "unterminated`:              "unterminated",
-		`257 /no/quotes`:                 "",
-		`257 "/a ""b"" c" is current`:    `/a "b" c`,
+		`257 "/foo/bar"`:                "/foo/bar",
+		`257 "/foo/bar" created`:        "/foo/bar",
+		`257 ""`:                        "",
+		`257 "/foo/b""ar"`:              `/foo/b"ar`,
+		`257 "/foo/b""ar" created`:      `/foo/b"ar`,
+		`257 "unterminated`:             "unterminated",
+		`257 /no/quotes`:                "",
+		`257 "/a ""b"" c" is current`:   `/a "b" c`,
 		`257 "non-ascii dir ®" created`: "non-ascii dir ®",
 	} {
 		if got := parse257(in); got != want {
