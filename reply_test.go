@@ -155,8 +155,8 @@ func FuzzReadReply(f *testing.F) {
 			if strings.ContainsAny(r.Text, "\r") {
 				t.Fatalf("reply text has CR: %q", r.Text)
 			}
-			if r.Code != 0 && (r.Code < 100 || r.Code > 999) {
-				t.Fatalf("code %d", r.Code)
+			if r.Code < 0 || r.Code > 999 || r.Code != replyCode(r.Text) {
+				t.Fatalf("code %d for %q", r.Code, r.Text)
 			}
 		}
 		t.Fatalf("no end after %d replies", len(s)+2)
