@@ -61,7 +61,7 @@ func Dial(ctx context.Context, addr string, opts ...DialOption) (*Conn, error) {
 	addr, host := withDefaultPort(addr, cfg.tlsMode == tlsImplicit)
 	c := &Conn{cfg: cfg, host: host, passive: !cfg.active}
 	if cfg.tlsMode != tlsNone {
-		c.tlsConfig = dataTLSConfig(cfg.tlsConfig, host)
+		c.tlsConfig = dataTLSConfig(cfg.tlsConfig, host, cfg.noReuse)
 	}
 
 	d := cfg.dialer

@@ -40,6 +40,7 @@ type config struct {
 	tlsConfig   *tls.Config
 	tlsMode     tlsMode
 	clearData   bool
+	noReuse     bool
 }
 
 func defaultConfig() config {

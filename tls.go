@@ -53,13 +53,24 @@ func WithClearData() DialOption {
 	}
 }
 
+// WithoutTLSSessionReuse stops data connections from resuming the
+// control connection's TLS session. It is an escape hatch for a server
+// that mishandles resumption; servers that require reuse (vsftpd with
+// require_ssl_reuse, proftpd by default) then refuse every transfer.
+func WithoutTLSSessionReuse() DialOption {
+	return func(c *config) error {
+		c.noReuse = true
+		return nil
+	}
+}
+
 // dataTLSConfig prepares cfg for the control and data connections of one
 // session: ServerName is the dialled host unless set, and the session
 // cache is one of the session's own unless the caller gave one. Go keys
 // its client session cache by ServerName, so data connections offer the
 // control connection's session: servers that require TLS session reuse
 // (vsftpd require_ssl_reuse, proftpd by default) accept them.
-func dataTLSConfig(cfg *tls.Config, host string) *tls.Config {
+func dataTLSConfig(cfg *tls.Config, host string, noReuse bool) *tls.Config {
 	if cfg == nil {
 		cfg = &tls.Config{}
 	}
@@ -67,7 +78,10 @@ func dataTLSConfig(cfg *tls.Config, host string) *tls.Config {
 	if cfg.ServerName == "" {
 		cfg.ServerName = host
 	}
-	if cfg.ClientSessionCache == nil {
+	switch {
+	case noReuse:
+		cfg.ClientSessionCache = nil
+	case cfg.ClientSessionCache == nil:
 		cfg.ClientSessionCache = tls.NewLRUClientSessionCache(8)
 	}
 	return cfg
@@ -93,7 +107,7 @@ func (c *Conn) authTLS(ctx context.Context) (Reply, error) {
 		return Reply{}, errors.New("ftp: control connection already uses TLS")
 	}
 	if c.tlsConfig == nil {
-		c.tlsConfig = dataTLSConfig(nil, c.host)
+		c.tlsConfig = dataTLSConfig(nil, c.host, c.cfg.noReuse)
 	}
 	r, err := c.voidCmd(ctx, "AUTH TLS")
 	if err != nil {
