@@ -166,9 +166,25 @@ func (c *Conn) Close() error {
 
 // arm bounds the I/O on nc by ctx and the configured timeout. The
 // returned function disarms it.
-func (c *Conn) arm(ctx context.Context, nc net.Conn) func() bool {
+func (c *Conn) arm(ctx context.Context, nc net.Conn) func() {
 	nc.SetDeadline(c.deadline(ctx))
-	return context.AfterFunc(ctx, func() { nc.SetDeadline(time.Unix(1, 0)) })
+	return onCancel(ctx, func() { nc.SetDeadline(time.Unix(1, 0)) })
+}
+
+// onCancel runs f when ctx is done, until the returned function is
+// called. That function waits for an f already started, so that f cannot
+// act after it returns (say, on the deadline of the next call).
+func onCancel(ctx context.Context, f func()) func() {
+	done := make(chan struct{})
+	stop := context.AfterFunc(ctx, func() {
+		defer close(done)
+		f()
+	})
+	return func() {
+		if !stop() {
+			<-done
+		}
+	}
 }
 
 // deadline is now plus the timeout, or the context's deadline if sooner.

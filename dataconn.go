@@ -93,7 +93,7 @@ func (c *Conn) openActive(ctx context.Context) (*net.TCPListener, error) {
 // connection's peer (as Commons Net's remote verification does).
 func (c *Conn) accept(ctx context.Context, ln *net.TCPListener) (net.Conn, error) {
 	ln.SetDeadline(c.deadline(ctx))
-	stop := context.AfterFunc(ctx, func() { ln.Close() })
+	stop := onCancel(ctx, func() { ln.Close() })
 	defer stop()
 	nc, err := ln.AcceptTCP()
 	if err != nil {

@@ -110,7 +110,7 @@ func (c *Conn) transfer(ctx context.Context, cmd string, offset int64) (*DataCon
 	if tc != nil {
 		d.nc = tc
 	}
-	d.stop = context.AfterFunc(ctx, func() { d.nc.SetDeadline(time.Unix(1, 0)) })
+	d.stop = onCancel(ctx, func() { d.nc.SetDeadline(time.Unix(1, 0)) })
 	return d, nil
 }
 
@@ -143,7 +143,7 @@ type DataConn struct {
 	tcp    net.Conn
 	tls    *tls.Conn
 	eofc   *eofConn // under tls: tells close_notify from a bare close
-	stop   func() bool
+	stop   func()
 	size   int64
 	offset int64
 	n      int64
