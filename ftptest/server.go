@@ -38,9 +38,12 @@ type Server struct {
 	done  chan struct{}
 	log   *logger
 	mu    sync.Mutex
-	conns map[net.Conn]struct{}
-	wg    sync.WaitGroup // one per open control connection
+	conns map[*trackedConn]struct{}
+	wg    sync.WaitGroup // one per session whose control connection is open
 	once  sync.Once
+
+	closing  bool  // guarded by mu: Close has begun, accept no more
+	closeErr error // set by Close
 }
 
 // NewServer starts a Server over tb.TempDir(). It is closed by tb.Cleanup.
@@ -84,7 +87,7 @@ func Start(root string, opts ...Option) (*Server, error) {
 		Anonymous:   c.anonymous,
 		ImplicitTLS: c.implicit,
 		done:        make(chan struct{}),
-		conns:       make(map[net.Conn]struct{}),
+		conns:       make(map[*trackedConn]struct{}),
 		log:         &logger{w: c.log},
 	}
 	if c.tls {
@@ -179,19 +182,29 @@ func (s *Server) ClientTLSConfig() *tls.Config {
 // Close stops the server, closes every control connection and waits for
 // the sessions to end. goftp.io/server/v2 keeps a passive listener open
 // for up to 60 seconds waiting for its client; Close unblocks those
-// still waiting by connecting to them.
+// still waiting by connecting to them. A session still blocked after
+// DefaultTimeout (in a data transfer whose client neither reads nor
+// closes) is reported as an error instead of hanging.
 func (s *Server) Close() error {
 	s.once.Do(func() {
-		_ = s.srv.Shutdown()
+		// Close our listener rather than calling goftp's Shutdown: Shutdown
+		// reads fields that Serve sets in its own goroutine, so a Close
+		// right after Start raced with Serve, found no listener to close
+		// and then waited for s.done forever.
+		_ = s.ln.Close()
 		<-s.done
 		s.mu.Lock()
-		conns := make([]net.Conn, 0, len(s.conns))
+		s.closing = true
+		conns := make([]*trackedConn, 0, len(s.conns))
 		for c := range s.conns {
 			conns = append(conns, c)
 		}
 		s.mu.Unlock()
+		// Close the TCP connections under the sessions, not the
+		// trackedConns: each session notices, ends its Serve loop and
+		// closes its trackedConn itself, which is what s.wg waits for.
 		for _, c := range conns {
-			c.Close()
+			c.Conn.Close()
 		}
 		host, _, _ := net.SplitHostPort(s.Addr)
 		for _, p := range s.log.pendingPassive() {
@@ -199,9 +212,21 @@ func (s *Server) Close() error {
 				c.Close()
 			}
 		}
-		s.wg.Wait()
+		done := make(chan struct{})
+		go func() {
+			s.wg.Wait()
+			close(done)
+		}()
+		select {
+		case <-done:
+		case <-time.After(DefaultTimeout):
+			s.mu.Lock()
+			n := len(s.conns)
+			s.mu.Unlock()
+			s.closeErr = fmt.Errorf("ftptest: %d session(s) still running %v after Close (blocked in a data transfer?)", n, DefaultTimeout)
+		}
 	})
-	return nil
+	return s.closeErr
 }
 
 // trackingListener records accepted connections so that Close can close
@@ -218,12 +243,19 @@ func (l *trackingListener) Accept() (net.Conn, error) {
 	}
 	tc := &trackedConn{Conn: c, s: l.s}
 	l.s.mu.Lock()
+	defer l.s.mu.Unlock()
+	if l.s.closing {
+		c.Close()
+		return nil, net.ErrClosed
+	}
 	l.s.conns[tc] = struct{}{}
 	l.s.wg.Add(1)
-	l.s.mu.Unlock()
 	return tc, nil
 }
 
+// A trackedConn is a control connection; closing it (which goftp's
+// session does when its Serve loop ends) marks the session done. s.mu is
+// never held while a connection is closed or waited for.
 type trackedConn struct {
 	net.Conn
 	s    *Server
