@@ -1,0 +1,234 @@
+package ftp
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"path"
+	"strconv"
+	"strings"
+
+	"github.com/ftpkit/ftp/listing"
+)
+
+// NotExistError reports that the server does not have Path. It matches
+// fs.ErrNotExist with errors.Is, and through Err, the server's refusal,
+// it also matches the refusal's class (ErrPermanent for a 550 reply).
+type NotExistError struct {
+	Path string
+	Err  error // the *Error that revealed it
+}
+
+func (e *NotExistError) Error() string {
+	return "ftp: " + e.Path + ": no such file or directory (" + strings.TrimPrefix(e.Err.Error(), "ftp: ") + ")"
+}
+
+// Is reports whether target is fs.ErrNotExist.
+func (e *NotExistError) Is(target error) bool { return target == fs.ErrNotExist }
+
+// Unwrap returns the server's refusal.
+func (e *NotExistError) Unwrap() error { return e.Err }
+
+// asNotExist turns a 550 reply to a command on p into a *NotExistError,
+// unless its text says that access was denied; other errors are
+// returned as they are. RFC 959's 550 means "file unavailable (e.g.,
+// file not found, no access)".
+func asNotExist(p string, err error) error {
+	var fe *Error
+	if !errors.As(err, &fe) || fe.Code != 550 {
+		return err
+	}
+	lower := strings.ToLower(fe.Text)
+	if strings.Contains(lower, "denied") || strings.Contains(lower, "permission") {
+		return err
+	}
+	return &NotExistError{Path: p, Err: err}
+}
+
+// isRefusal reports whether err is a 4xx or 5xx reply, after which the
+// session is still in step and another command can be tried.
+func isRefusal(err error) bool {
+	var fe *Error
+	return errors.As(err, &fe) && (fe.Code/100 == 4 || fe.Code/100 == 5)
+}
+
+// baseName is the last element of p, the Name of the Entry Stat returns:
+// "/" for the root and "." for "".
+func baseName(p string) string {
+	if p == "" {
+		return "."
+	}
+	if t := strings.TrimRight(p, "/"); t != "" {
+		p = t
+	}
+	return path.Base(p)
+}
+
+// Stat returns the entry for path, named with its last element.
+//
+// When the server advertises MLST it sends "MLST path" and parses the
+// facts of the reply (RFC 3659). Otherwise (vsftpd, for one) it tries,
+// in order: SIZE then MDTM, which make path a file (unless FEAT lists
+// features but not SIZE or MDTM, in which case that command is
+// skipped); PWD, "CWD path" and "CWD" back to the working directory,
+// which make it a directory of unknown size and time; and last a LIST
+// of path's parent directory, in which path's entry is looked for. So
+// the fallback tells files from directories with one to four commands,
+// and only a path that is neither costs a listing. A server that
+// answers SIZE for a directory makes it look like a file.
+//
+// A path the server does not have gives a *NotExistError, which matches
+// both fs.ErrNotExist and ErrPermanent.
+func (c *Conn) Stat(ctx context.Context, path string) (listing.Entry, error) {
+	if err := c.acquire(); err != nil {
+		return listing.Entry{}, err
+	}
+	if path == "" {
+		path = "."
+	}
+	e, done, refusal, err := c.statProbe(ctx, path)
+	if done || err != nil {
+		c.release()
+		return e, err
+	}
+	return c.statList(ctx, path, refusal)
+}
+
+// statProbe is Stat up to the LIST fallback, for a caller holding the
+// session. done reports an answer (e or err); otherwise refusal is the
+// last 4xx or 5xx reply met, if any.
+func (c *Conn) statProbe(ctx context.Context, p string) (e listing.Entry, done bool, refusal, err error) {
+	f, err := c.features(ctx)
+	if err != nil {
+		return e, true, nil, err
+	}
+	if f.Has("MLST") {
+		e, err = c.mlst(ctx, p)
+		return e, true, nil, err
+	}
+	name := baseName(p)
+	if len(f) == 0 || f.Has("SIZE") {
+		if err := c.setType(ctx, "I"); err != nil {
+			return e, true, nil, err
+		}
+		cmd := "SIZE " + p
+		r, err := c.cmd(ctx, cmd)
+		switch {
+		case err == nil && r.Code == 213:
+			n, perr := strconv.ParseInt(strings.TrimSpace(r.Message()), 10, 64)
+			if perr != nil || n < 0 {
+				return e, true, nil, protocolError(cmd, "malformed 213 reply: "+r.Text)
+			}
+			e = listing.Entry{Name: name, Type: listing.TypeFile, Size: n}
+			if len(f) == 0 || f.Has("MDTM") {
+				t, err := c.modTime(ctx, p)
+				switch {
+				case err == nil:
+					e.ModTime, e.Precision = t, listing.PrecisionSecond
+					if t.Nanosecond() != 0 {
+						e.Precision = listing.PrecisionSubsecond
+					}
+				case !isRefusal(err):
+					return e, true, nil, err
+				}
+			}
+			return e, true, nil, nil
+		case err == nil:
+			return e, true, nil, unexpected(cmd, r)
+		case !isRefusal(err):
+			return e, true, nil, err
+		}
+		refusal = err
+	}
+	r, err := c.cmd(ctx, "PWD")
+	if err != nil && !isRefusal(err) {
+		return e, true, nil, err
+	}
+	if err == nil && r.Code == 257 {
+		if wd := parse257(r.Text); wd != "" {
+			_, err := c.voidCmd(ctx, "CWD "+p)
+			if err == nil {
+				if _, err := c.voidCmd(ctx, "CWD "+wd); err != nil {
+					return e, true, nil, err
+				}
+				e = listing.Entry{Name: name, Type: listing.TypeDir, Size: -1, Mode: fs.ModeDir}
+				return e, true, nil, nil
+			}
+			if !isRefusal(err) {
+				return e, true, nil, err
+			}
+			refusal = err
+		}
+	}
+	return e, false, refusal, nil
+}
+
+// mlst runs "MLST p" for a caller holding the session.
+func (c *Conn) mlst(ctx context.Context, p string) (listing.Entry, error) {
+	cmd := "MLST " + p
+	r, err := c.cmd(ctx, cmd)
+	if err != nil {
+		return listing.Entry{}, asNotExist(p, err)
+	}
+	if r.kind() != '2' {
+		return listing.Entry{}, unexpected(cmd, r)
+	}
+	lines := r.Lines()
+	if len(lines) < 3 {
+		return listing.Entry{}, protocolError(cmd, "no entry in MLST reply: "+r.Text)
+	}
+	var e listing.Entry
+	found := false
+	for _, l := range lines[1 : len(lines)-1] {
+		if strings.HasPrefix(l, " ") {
+			e, found = listing.ParseMLST(l), true
+			break
+		}
+	}
+	if !found {
+		// RFC 3659 requires the leading space; take the line anyway.
+		e = listing.ParseMLSx(lines[1])
+	}
+	e.Name = baseName(p)
+	return e, nil
+}
+
+// statList looks for p in the LIST of its parent directory; the session
+// is released when it returns.
+func (c *Conn) statList(ctx context.Context, p string, refusal error) (listing.Entry, error) {
+	syst, err := c.system(ctx)
+	if err != nil {
+		c.release()
+		return listing.Entry{}, err
+	}
+	name := baseName(p)
+	parent := path.Dir(strings.TrimRight(p, "/"))
+	cmd := "LIST"
+	if parent != "." || strings.HasPrefix(p, "./") {
+		cmd += " " + parent
+	}
+	parser := listing.Parser{Hint: listing.FormatFromSYST(syst)}
+	var (
+		e     listing.Entry
+		found bool
+	)
+	err = c.retrLines(ctx, cmd, func(l string) error {
+		if found {
+			return nil
+		}
+		if le, ok := parser.Parse(l); ok && le.Name == name {
+			e, found = le, true
+		}
+		return nil
+	})
+	if err != nil {
+		return listing.Entry{}, asNotExist(p, err)
+	}
+	if !found {
+		if refusal == nil {
+			refusal = &Error{Text: name + " is not in the listing of " + parent, Cmd: cmd, class: ErrPermanent}
+		}
+		return listing.Entry{}, &NotExistError{Path: p, Err: refusal}
+	}
+	return e, nil
+}
