@@ -393,8 +393,9 @@ func (d *DataConn) finish() error {
 }
 
 // abort ends a transfer early: the data connection is reset (so the
-// server cannot take a cut-off upload for a complete one), then ABOR and
-// NOOP are sent and replies are read up to the NOOP's, which leaves the
+// server cannot take a cut-off upload for a complete one), then ABOR is
+// sent, its reply read (and a second one after a 4xx), then NOOP, and
+// replies are read up to the NOOP's, which leaves the
 // session in step whatever the server answers to the transfer and to
 // ABOR (426 then 226, or 226 then 225, or only one of them).
 func (d *DataConn) abort() error {
@@ -409,12 +410,25 @@ func (d *DataConn) abort() error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), min(c.cfg.timeout, 10*time.Second))
 	defer cancel()
+	// The NOOP is sent only once the first reply to ABOR is in: a server
+	// still transferring reads the control connection for ABOR and may
+	// discard whatever came with it (pure-ftpd drops a pipelined NOOP and
+	// the session then waits forever for its 200).
+	var r Reply
 	err := c.send(ctx, "ABOR")
+	if err == nil {
+		r, err = c.read(ctx, "ABOR")
+		d.reply = r
+	}
+	if err == nil && r.kind() == '4' {
+		// 426 (or 451) for the transfer; the 226 or 225 for ABOR follows.
+		r, err = c.read(ctx, "ABOR")
+		d.reply = r
+	}
 	if err == nil {
 		err = c.send(ctx, "NOOP")
 	}
 	for i := 0; err == nil && i < 4; i++ {
-		var r Reply
 		if r, err = c.read(ctx, "ABOR"); err == nil && r.Code == 200 {
 			break
 		}
