@@ -1,0 +1,213 @@
+package ftp
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"slices"
+	"testing"
+
+	"github.com/ftpkit/ftp/listing"
+)
+
+var walkTree = map[string]string{
+	"a/1.txt":     "1",
+	"a/2.txt":     "2",
+	"a/b/3.txt":   "3",
+	"a/b/c/4.txt": "4",
+	"a/d/":        "",
+	"a/e/5.txt":   "5",
+	"z.txt":       "z",
+}
+
+// walkLog runs Walk and records "path type" for each call, or "path
+// error" for calls with an error.
+func walkLog(t *testing.T, c *Conn, root string, fn func(p string, e listing.Entry) error) ([]string, error) {
+	t.Helper()
+	var got []string
+	err := c.Walk(context.Background(), root, func(p string, e listing.Entry, err error) error {
+		if err != nil {
+			got = append(got, p+" error")
+			return err
+		}
+		got = append(got, p+" "+e.Type.String())
+		if fn != nil {
+			return fn(p, e)
+		}
+		return nil
+	})
+	return got, err
+}
+
+// TestWalkServer compares Walk with fs.WalkDir over the server's root.
+func TestWalkServer(t *testing.T) {
+	c, s := serverConn(t, walkTree)
+	var want []string
+	fs.WalkDir(os.DirFS(s.Root), "a", func(p string, d fs.DirEntry, err error) error {
+		typ := "file"
+		if d.IsDir() {
+			typ = "dir"
+		}
+		want = append(want, p+" "+typ)
+		return err
+	})
+	got, err := walkLog(t, c, "a", nil)
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("Walk(a) = %q, %v\nwant %q", got, err, want)
+	}
+
+	got, err = walkLog(t, c, "/", nil)
+	if err != nil || len(got) != len(want)+2 || got[0] != "/ dir" || got[1] != "/a dir" || got[len(got)-1] != "/z.txt file" {
+		t.Errorf("Walk(/) = %q, %v", got, err)
+	}
+
+	got, err = walkLog(t, c, "a/1.txt", nil)
+	if err != nil || !slices.Equal(got, []string{"a/1.txt file"}) {
+		t.Errorf("Walk(a/1.txt) = %q, %v", got, err)
+	}
+}
+
+func TestWalkSkip(t *testing.T) {
+	c, _ := serverConn(t, walkTree)
+	got, err := walkLog(t, c, "a", func(p string, e listing.Entry) error {
+		if p == "a/b" {
+			return fs.SkipDir
+		}
+		return nil
+	})
+	want := []string{"a dir", "a/1.txt file", "a/2.txt file", "a/b dir", "a/d dir", "a/e dir", "a/e/5.txt file"}
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("SkipDir on a directory: %q, %v", got, err)
+	}
+
+	got, err = walkLog(t, c, "a", func(p string, e listing.Entry) error {
+		if p == "a/1.txt" {
+			return fs.SkipDir
+		}
+		return nil
+	})
+	if err != nil || !slices.Equal(got, []string{"a dir", "a/1.txt file"}) {
+		t.Errorf("SkipDir on a file: %q, %v", got, err)
+	}
+
+	got, err = walkLog(t, c, "a", func(p string, e listing.Entry) error {
+		if p == "a/b/c" {
+			return fs.SkipAll
+		}
+		return nil
+	})
+	if err != nil || !slices.Equal(got, []string{"a dir", "a/1.txt file", "a/2.txt file", "a/b dir", "a/b/3.txt file", "a/b/c dir"}) {
+		t.Errorf("SkipAll: %q, %v", got, err)
+	}
+
+	got, err = walkLog(t, c, "a", func(p string, e listing.Entry) error {
+		if p == "a" {
+			return fs.SkipDir
+		}
+		return nil
+	})
+	if err != nil || !slices.Equal(got, []string{"a dir"}) {
+		t.Errorf("SkipDir on the root: %q, %v", got, err)
+	}
+
+	stop := errors.New("stop")
+	got, err = walkLog(t, c, "a", func(p string, e listing.Entry) error {
+		if p == "a/2.txt" {
+			return stop
+		}
+		return nil
+	})
+	if err != stop || len(got) != 3 {
+		t.Errorf("error: %q, %v", got, err)
+	}
+
+	got, err = walkLog(t, c, "missing", nil)
+	if !errors.Is(err, fs.ErrNotExist) || !slices.Equal(got, []string{"missing error"}) {
+		t.Errorf("missing root: %q, %v", got, err)
+	}
+
+	// The Conn is free while fn runs.
+	err = c.Walk(context.Background(), "a/b", func(p string, e listing.Entry, err error) error {
+		if err == nil && e.Type == listing.TypeFile {
+			_, err = c.Size(context.Background(), p)
+		}
+		return err
+	})
+	if err != nil {
+		t.Errorf("Walk calling Size: %v", err)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	err = c.Walk(ctx, "a", func(p string, e listing.Entry, err error) error {
+		cancel()
+		return err
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled Walk = %v", err)
+	}
+}
+
+// TestWalkLinksAndErrors checks that a symbolic link is reported but not
+// followed, that an unparsable line is reported, and that a directory
+// that cannot be listed is reported twice, the second time with the
+// error, as fs.WalkDir does.
+func TestWalkLinksAndErrors(t *testing.T) {
+	data := "drwxr-xr-x 2 u g 4096 Jan 01  2024 sub\r\n" +
+		"lrwxrwxrwx 1 u g    3 Jan 01  2024 link -> sub\r\n" +
+		"this is not a listing line\r\n"
+	c := fakeLogin(t,
+		vsftpdFEAT,
+		step("TYPE I", "200 ok"),
+		step("SIZE top", "550 not a file"),
+		step("PWD", `257 "/"`),
+		step("CWD top", "250 ok"),
+		step("CWD /", "250 ok"),
+		step("SYST", "215 UNIX Type: L8"),
+		step("TYPE A", "200 ok"),
+		step("EPSV"),
+		fakeStep{cmd: "LIST top", reply: []string{"150 ok", "226 ok"}, xfer: true, data: data},
+		step("EPSV"),
+		step("LIST top/sub", "550 Permission denied"),
+	)
+	got, err := walkLog(t, c, "top", nil)
+	// The second call for top/sub returned its error: the walk ends.
+	want := []string{"top dir", "top/link symlink", "top/sub dir", "top/sub error"}
+	if !errors.Is(err, ErrPermanent) || !slices.Equal(got, want) {
+		t.Errorf("Walk = %q, %v\nwant %q", got, err, want)
+	}
+}
+
+func TestWalkContinueAfterError(t *testing.T) {
+	data := "drwxr-xr-x 2 u g 4096 Jan 01  2024 sub\r\nthis is not a listing line\r\n"
+	c := fakeLogin(t,
+		step("FEAT", "500 no"),
+		step("TYPE I", "200 ok"),
+		step("SIZE top", "550 not a file"),
+		step("PWD", `257 "/"`),
+		step("CWD top", "250 ok"),
+		step("CWD /", "250 ok"),
+		step("SYST", "500 no"),
+		step("TYPE A", "200 ok"),
+		step("EPSV"),
+		fakeStep{cmd: "LIST top", reply: []string{"150 ok", "226 ok"}, xfer: true, data: data},
+		step("EPSV"),
+		step("LIST top/sub", "450 try later"),
+	)
+	var got []string
+	err := c.Walk(context.Background(), "top", func(p string, e listing.Entry, err error) error {
+		if err != nil {
+			if !errors.Is(err, ErrTemporary) {
+				t.Errorf("%s: %v", p, err)
+			}
+			got = append(got, p+" error")
+			return nil // go on with the rest
+		}
+		got = append(got, p+" "+e.Type.String())
+		return nil
+	})
+	want := []string{"top dir", "top/sub dir", "top/sub error", "top/this is not a listing line unknown"}
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("Walk = %q, %v\nwant %q", got, err, want)
+	}
+}
