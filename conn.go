@@ -237,7 +237,8 @@ func (c *Conn) read(ctx context.Context, cmd string) (Reply, error) {
 	if err != nil {
 		if errors.Is(err, ErrLineTooLong) {
 			c.Close()
-			return Reply{}, &Error{Text: err.Error(), Cmd: maskCommand(cmd), class: ErrProtocol}
+			// class ErrLineTooLong: the error matches it and ErrProtocol.
+			return Reply{}, &Error{Text: err.Error(), Cmd: maskCommand(cmd), class: ErrLineTooLong}
 		}
 		return Reply{}, c.fail(ctx, err)
 	}

@@ -35,11 +35,11 @@ var (
 	ErrInvalidCommand = errors.New("ftp: command contains CR, LF or NUL")
 	// ErrLineTooLong is returned when a reply or data line exceeds the
 	// line limit (see WithMaxLineLength). It also matches ErrProtocol.
-	ErrLineTooLong = errors.New("ftp: line too long")
+	ErrLineTooLong error = &protocolClass{"ftp: line too long"}
 	// ErrShortTransfer is returned when a download ends before the size
 	// the server announced, or a transfer ends without its completion
 	// reply. It also matches ErrProtocol.
-	ErrShortTransfer = errors.New("ftp: transfer incomplete")
+	ErrShortTransfer error = &protocolClass{"ftp: transfer incomplete"}
 	// ErrBusy is returned when a Conn is used by a second goroutine while
 	// a call (or an open DataConn) still holds it. A Conn serves one call
 	// at a time; use one Conn per goroutine.
@@ -49,6 +49,13 @@ var (
 	// therefore closed.
 	ErrClosed = errors.New("ftp: connection closed")
 )
+
+// protocolClass is a sentinel that also matches ErrProtocol, as the
+// documentation of ErrLineTooLong and ErrShortTransfer promises.
+type protocolClass struct{ msg string }
+
+func (e *protocolClass) Error() string        { return e.msg }
+func (e *protocolClass) Is(target error) bool { return target == ErrProtocol }
 
 // Error is a reply that the command did not accept, or a protocol
 // violation by the server. Code is 0 when the reply had no valid code.

@@ -68,7 +68,14 @@ type Dummy struct {
 // tb.Cleanup.
 func NewDummy(tb testing.TB) *Dummy {
 	tb.Helper()
-	return newDummy(tb, nil)
+	return newDummy(tb, nil, "127.0.0.1:0")
+}
+
+// NewDummyAt is NewDummy listening on addr, a loopback address such as
+// "[::1]:0" (CPython's DummyFTPServer with af=AF_INET6).
+func NewDummyAt(tb testing.TB, addr string) *Dummy {
+	tb.Helper()
+	return newDummy(tb, nil, addr)
 }
 
 // NewDummyTLS starts a Dummy that also accepts AUTH, PBSZ, PROT and CCC, as
@@ -85,12 +92,12 @@ func NewDummyTLS(tb testing.TB) *Dummy {
 		tb.Fatalf("ftptest: %v", err)
 	}
 	cfg := &tls.Config{Certificates: []tls.Certificate{cert}}
-	d := newDummy(tb, cfg)
+	d := newDummy(tb, cfg, "127.0.0.1:0")
 	d.CA = ca
 	return d
 }
 
-func newDummy(tb testing.TB, cfg *tls.Config) *Dummy {
+func newDummy(tb testing.TB, cfg *tls.Config, addr string) *Dummy {
 	d := &Dummy{
 		TLS:         cfg,
 		RetrData:    RetrData,
@@ -100,7 +107,7 @@ func newDummy(tb testing.TB, cfg *tls.Config) *Dummy {
 		Encoding:    "utf-8",
 		PASVAddress: "252.253.254.255",
 	}
-	d.Fake = NewFake(tb, d.serve)
+	d.Fake = NewFakeAt(tb, addr, d.serve)
 	d.Addr = d.Fake.Addr
 	return d
 }

@@ -68,6 +68,12 @@ func (s *dummySession) push(data []byte) {
 		if len(data) > 0 {
 			_ = t.conn.SetWriteDeadline(time.Now().Add(DefaultTimeout))
 			_, _ = t.conn.Write(data)
+		} else if tc, ok := t.conn.(*tls.Conn); ok {
+			// An empty TLS payload: finish the handshake before closing,
+			// or the client sees EOF in its handshake instead of an
+			// empty, properly closed data connection.
+			_ = tc.SetDeadline(time.Now().Add(DefaultTimeout))
+			_ = tc.Handshake()
 		}
 		t.finish()
 	}()

@@ -3,6 +3,7 @@ package ftptest
 import (
 	"errors"
 	"net"
+	"net/netip"
 	"sync"
 	"testing"
 	"time"
@@ -38,7 +39,17 @@ type Fake struct {
 // connection and waits for all handlers to return.
 func NewFake(tb testing.TB, handle func(c *FakeConn)) *Fake {
 	tb.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	return NewFakeAt(tb, "127.0.0.1:0", handle)
+}
+
+// NewFakeAt is NewFake listening on addr, which must be a loopback address
+// such as "[::1]:0". It fails the test if it cannot listen there.
+func NewFakeAt(tb testing.TB, addr string, handle func(c *FakeConn)) *Fake {
+	tb.Helper()
+	if ap, err := netip.ParseAddrPort(addr); err != nil || !ap.Addr().IsLoopback() {
+		tb.Fatalf("ftptest: %q is not a loopback address", addr)
+	}
+	ln, err := net.Listen("tcp", addr)
 	if err != nil {
 		tb.Fatalf("ftptest: %v", err)
 	}
