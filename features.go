@@ -417,9 +417,13 @@ func uniqueName(r Reply) string {
 	return strings.TrimSpace(msg[i+len("FILE:"):])
 }
 
-// UTF8 switches the server to UTF-8 path names with "OPTS UTF8 ON" (RFC
-// 2640) if its FEAT reply lists UTF8, and reports whether it did. A
-// server that does not list UTF8 gets nothing but FEAT.
+// UTF8 reports whether the server advertises UTF8 in its FEAT reply,
+// which by RFC 2640 means that it uses UTF-8 path names, and if so sends
+// "OPTS UTF8 ON", which some servers (IIS, older FileZilla Server) need
+// before they switch. A server that refuses the OPTS command with 5xx
+// (pure-ftpd says 504, pyftpdlib 501: both are always in UTF-8) still
+// counts as UTF-8. A server that does not list UTF8 gets nothing but
+// FEAT.
 func (c *Conn) UTF8(ctx context.Context) (bool, error) {
 	on := false
 	err := c.do(func() error {
@@ -427,7 +431,9 @@ func (c *Conn) UTF8(ctx context.Context) (bool, error) {
 		if err != nil || !f.Has("UTF8") {
 			return err
 		}
-		if _, err := c.voidCmd(ctx, "OPTS UTF8 ON"); err != nil {
+		_, err = c.voidCmd(ctx, "OPTS UTF8 ON")
+		var fe *Error
+		if err != nil && !(errors.As(err, &fe) && fe.Code/100 == 5) {
 			return err
 		}
 		on = true

@@ -2,7 +2,12 @@ package ftp
 
 import (
 	"context"
+	"crypto/md5"
+	"crypto/sha1"
+	"crypto/sha256"
 	"errors"
+	"fmt"
+	"hash/crc32"
 	"io"
 	"io/fs"
 	"os"
@@ -12,6 +17,7 @@ import (
 	"time"
 
 	"github.com/ftpkit/ftp/ftptest"
+	"github.com/ftpkit/ftp/internal/realserver"
 	"github.com/ftpkit/ftp/listing"
 )
 
@@ -405,5 +411,87 @@ func TestNotExistError(t *testing.T) {
 	denied := asNotExist("x", &Error{Code: 550, Text: "550 Permission denied", class: ErrPermanent})
 	if errors.Is(denied, fs.ErrNotExist) {
 		t.Errorf("%v matches fs.ErrNotExist", denied)
+	}
+}
+
+// TestRealServersFeatures checks Hash, SetModTime and ModTime against
+// each real server kind, for what its FEAT reply advertises.
+func TestRealServersFeatures(t *testing.T) {
+	data := []byte("hello, world\n")
+	sums := map[string]string{
+		"SHA-256": fmt.Sprintf("%x", sha256.Sum256(data)),
+		"SHA-1":   fmt.Sprintf("%x", sha1.Sum(data)),
+		"MD5":     fmt.Sprintf("%x", md5.Sum(data)),
+		"CRC32":   fmt.Sprintf("%08x", crc32.ChecksumIEEE(data)),
+	}
+	for _, kind := range realserver.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			s := realserver.Start(t, kind, realserver.Config{})
+			s.WriteFile("f.txt", data)
+			ctx := context.Background()
+			c, err := Dial(ctx, s.Addr, WithTimeout(10*time.Second))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			if err := c.Login(ctx, s.User, s.Password); err != nil {
+				t.Fatal(err)
+			}
+			f, err := c.Features(ctx)
+			if err != nil || !f.Has("SIZE") {
+				t.Fatalf("Features = %q, %v", f, err)
+			}
+			t.Logf("FEAT: %q", f)
+			if _, err := c.System(ctx); err != nil {
+				t.Errorf("System: %v", err)
+			}
+			for algo, want := range sums {
+				got, err := c.Hash(ctx, "f.txt", algo)
+				switch {
+				case errors.Is(err, ErrFeatureNotSupported):
+				case err != nil:
+					t.Errorf("Hash %s: %v", algo, err)
+				case strings.TrimLeft(got, "0") != strings.TrimLeft(want, "0"):
+					t.Errorf("Hash %s = %q, want %q", algo, got, want)
+				}
+			}
+			mt := time.Date(2020, 2, 3, 4, 5, 6, 0, time.UTC)
+			if f.Has("MFMT") {
+				if err := c.SetModTime(ctx, "f.txt", mt); err != nil {
+					t.Errorf("SetModTime: %v", err)
+				}
+			} else if err := os.Chtimes(s.Path("f.txt"), mt, mt); err != nil {
+				t.Fatal(err)
+			}
+			if got, err := c.ModTime(ctx, "f.txt"); err != nil || !got.Equal(mt) {
+				t.Errorf("ModTime = %v, %v; want %v", got, err, mt)
+			}
+			if f.Has("UTF8") {
+				if on, err := c.UTF8(ctx); !on || err != nil {
+					t.Errorf("UTF8 = %v, %v", on, err)
+				}
+			}
+		})
+	}
+}
+
+func TestUTF8(t *testing.T) {
+	ctx := context.Background()
+	feat := step("FEAT", "211-Features:", " UTF8", "211 End")
+	for _, tc := range []struct {
+		reply string
+		on    bool
+		class error
+	}{
+		{"200 Always in UTF8 mode.", true, nil},
+		{"504 Unknown command", true, nil},
+		{"501 Invalid argument.", true, nil},
+		{"421 Service not available", false, ErrTemporary},
+	} {
+		c := fakeLogin(t, feat, step("OPTS UTF8 ON", tc.reply))
+		on, err := c.UTF8(ctx)
+		if on != tc.on || (tc.class == nil && err != nil) || (tc.class != nil && !errors.Is(err, tc.class)) {
+			t.Errorf("UTF8 after %q = %v, %v", tc.reply, on, err)
+		}
 	}
 }

@@ -6,8 +6,11 @@ import (
 	"io/fs"
 	"os"
 	"slices"
+	"strings"
 	"testing"
+	"time"
 
+	"github.com/ftpkit/ftp/internal/realserver"
 	"github.com/ftpkit/ftp/listing"
 )
 
@@ -209,5 +212,64 @@ func TestWalkContinueAfterError(t *testing.T) {
 	want := []string{"top dir", "top/sub dir", "top/sub error", "top/this is not a listing line unknown"}
 	if err != nil || !slices.Equal(got, want) {
 		t.Errorf("Walk = %q, %v\nwant %q", got, err, want)
+	}
+}
+
+// TestRealServersStatWalk runs Stat, ReadDir and Walk against each real
+// server kind: vsftpd has no MLST, so it takes the fallbacks.
+func TestRealServersStatWalk(t *testing.T) {
+	for _, kind := range realserver.Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			s := realserver.Start(t, kind, realserver.Config{})
+			for name, data := range walkTree {
+				if strings.HasSuffix(name, "/") {
+					s.Mkdir(name)
+				} else {
+					s.WriteFile(name, []byte(data))
+				}
+			}
+			ctx := context.Background()
+			c, err := Dial(ctx, s.Addr, WithTimeout(10*time.Second))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			if err := c.Login(ctx, s.User, s.Password); err != nil {
+				t.Fatal(err)
+			}
+			wd, err := c.Pwd(ctx)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e, err := c.Stat(ctx, "a/1.txt"); err != nil || e.Type != listing.TypeFile || e.Size != 1 || e.Name != "1.txt" || e.ModTime.IsZero() {
+				t.Errorf("Stat(a/1.txt) = %+v, %v", e, err)
+			}
+			if e, err := c.Stat(ctx, "a/b"); err != nil || e.Type != listing.TypeDir || e.Name != "b" {
+				t.Errorf("Stat(a/b) = %+v, %v", e, err)
+			}
+			if _, err := c.Stat(ctx, "a/missing"); !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, ErrPermanent) {
+				t.Errorf("Stat(a/missing) = %v", err)
+			}
+			if got, err := c.Pwd(ctx); err != nil || got != wd {
+				t.Errorf("working directory %q after Stat, was %q (%v)", got, wd, err)
+			}
+			entries, err := c.ReadDir(ctx, "a")
+			if got := names(entries); err != nil || !slices.Equal(got, []string{"1.txt", "2.txt", "b", "d", "e"}) {
+				t.Errorf("ReadDir(a) = %q, %v", got, err)
+			}
+			var want []string
+			fs.WalkDir(os.DirFS(s.Root), "a", func(p string, d fs.DirEntry, err error) error {
+				typ := "file"
+				if d.IsDir() {
+					typ = "dir"
+				}
+				want = append(want, p+" "+typ)
+				return err
+			})
+			got, err := walkLog(t, c, "a", nil)
+			if err != nil || !slices.Equal(got, want) {
+				t.Errorf("Walk(a) = %q, %v\nwant %q", got, err, want)
+			}
+		})
 	}
 }
