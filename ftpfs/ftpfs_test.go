@@ -312,3 +312,26 @@ func TestRealServers(t *testing.T) {
 		})
 	}
 }
+
+// TestConcurrent reads files from several goroutines at once: the FS
+// serializes them on its one connection.
+func TestConcurrent(t *testing.T) {
+	fsys, _, files := newFS(t)
+	errc := make(chan error, 4*len(files))
+	for i := 0; i < 4; i++ {
+		go func() {
+			for _, name := range files {
+				data, err := fs.ReadFile(fsys, name)
+				if err == nil && string(data) != tree[name] {
+					err = errors.New(name + ": wrong content")
+				}
+				errc <- err
+			}
+		}()
+	}
+	for range 4 * len(files) {
+		if err := <-errc; err != nil {
+			t.Error(err)
+		}
+	}
+}
