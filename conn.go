@@ -40,7 +40,8 @@ type Conn struct {
 	tlsConfig  *tls.Config
 	epsvFailed bool
 	passive    bool
-	typ        string // last TYPE sent successfully ("I", "A", ...)
+	typ        string      // last TYPE sent successfully ("I", "A", ...)
+	sess       sessionInfo // FEAT and SYST once known (features.go)
 }
 
 // Dial connects to the FTP server at addr ("host:port"; the port defaults
@@ -71,7 +72,7 @@ func Dial(ctx context.Context, addr string, opts ...DialOption) (*Conn, error) {
 		return nil, err
 	}
 	c.raw, c.nc = raw, raw
-	c.rr = replyReader{r: bufio.NewReaderSize(raw, 4096), maxLine: cfg.maxLine}
+	c.rr = replyReader{r: bufio.NewReaderSize(raw, 4096), maxLine: cfg.maxLine, strict: true}
 	if err := c.start(ctx); err != nil {
 		c.Close()
 		return nil, err
@@ -200,6 +201,14 @@ func (c *Conn) deadline(ctx context.Context) time.Time {
 // error to report: the context's error when it caused the failure.
 func (c *Conn) fail(ctx context.Context, err error) error {
 	c.Close()
+	if ctx.Err() == nil {
+		// The network deadline set from ctx's deadline can fire a moment
+		// before ctx's own timer: report that as the context's expiry.
+		var ne net.Error
+		if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) && errors.As(err, &ne) && ne.Timeout() {
+			return fmt.Errorf("%w (%v)", context.DeadlineExceeded, err)
+		}
+	}
 	if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
 		return fmt.Errorf("%w (%v)", context.Cause(ctx), err)
 	}
@@ -359,6 +368,7 @@ func (c *Conn) LoginAccount(ctx context.Context, user, pass, acct string) error 
 	if r.kind() != '2' {
 		return unexpected("USER", r)
 	}
+	c.sess = sessionInfo{}
 	if c.tlsConfig != nil && !c.cfg.clearData && !c.protP {
 		return c.protectData(ctx)
 	}

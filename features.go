@@ -4,11 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"strings"
-	"sync"
 	"time"
-	"weak"
 )
 
 // ErrFeatureNotSupported is returned (wrapped) by a method that needs a
@@ -50,10 +47,8 @@ func parseFeatures(r Reply) Features {
 
 // sessionInfo is what a Conn learns about its server and keeps for later
 // calls: the FEAT set and the SYST reply. It is only read and written
-// while the session is held.
-//
-// TODO: make it a field of Conn (reset by Login and AuthTLS) instead of
-// this side table keyed by a weak pointer.
+// while the session is held, and forgotten by Login and AuthTLS, after
+// which a server may advertise more.
 type sessionInfo struct {
 	feat     Features
 	haveFeat bool
@@ -61,21 +56,8 @@ type sessionInfo struct {
 	haveSyst bool
 }
 
-var sessionInfos sync.Map // weak.Pointer[Conn] -> *sessionInfo
-
-// info returns the sessionInfo of c, creating it on first use. Its entry
-// is removed when c is garbage collected.
-func (c *Conn) info() *sessionInfo {
-	key := weak.Make(c)
-	if v, ok := sessionInfos.Load(key); ok {
-		return v.(*sessionInfo)
-	}
-	v, loaded := sessionInfos.LoadOrStore(key, &sessionInfo{})
-	if !loaded {
-		runtime.AddCleanup(c, func(k weak.Pointer[Conn]) { sessionInfos.Delete(k) }, key)
-	}
-	return v.(*sessionInfo)
-}
+// info returns what c knows of its server.
+func (c *Conn) info() *sessionInfo { return &c.sess }
 
 // Features sends FEAT and returns the features the server advertises.
 // A server that does not know FEAT (a 5xx reply) has no features: the

@@ -98,6 +98,7 @@ func (c *Conn) handshake(ctx context.Context) error {
 	}
 	c.nc, c.secure = tc, true
 	c.rr.r = bufio.NewReaderSize(tc, 4096)
+	c.sess = sessionInfo{}
 	return nil
 }
 
@@ -208,6 +209,12 @@ func (c *Conn) secureData(ctx context.Context, nc *eofConn) (*tls.Conn, error) {
 	tc := tls.Client(nc, c.tlsConfig)
 	nc.SetDeadline(c.deadline(ctx))
 	if err := tc.HandshakeContext(ctx); err != nil {
+		// The network deadline set from ctx's deadline can fire a moment
+		// before ctx's own timer: report that as the context's expiry.
+		var ne net.Error
+		if dl, ok := ctx.Deadline(); ok && ctx.Err() == nil && !time.Now().Before(dl) && errors.As(err, &ne) && ne.Timeout() {
+			err = fmt.Errorf("%w (%v)", context.DeadlineExceeded, err)
+		}
 		return nil, fmt.Errorf("ftp: TLS handshake on data connection: %w", err)
 	}
 	nc.SetDeadline(time.Time{})
