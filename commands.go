@@ -19,6 +19,9 @@ func (c *Conn) do(f func() error) error {
 // Rename renames from to to (RNFR, which must draw a 3xx reply, then
 // RNTO).
 func (c *Conn) Rename(ctx context.Context, from, to string) error {
+	if strings.ContainsAny(from+to, "\r\n\x00") {
+		return ErrInvalidCommand // before RNFR is sent
+	}
 	return c.do(func() error {
 		r, err := c.cmd(ctx, "RNFR "+from)
 		if err != nil {
@@ -103,6 +106,9 @@ func (c *Conn) Rmd(ctx context.Context, name string) error {
 // a reply other than 213 is an error rather than a missing value.
 func (c *Conn) Size(ctx context.Context, name string) (int64, error) {
 	var size int64 = -1
+	if strings.ContainsAny(name, "\r\n\x00") {
+		return size, ErrInvalidCommand // before TYPE I is sent
+	}
 	err := c.do(func() error {
 		if err := c.setType(ctx, "I"); err != nil {
 			return err

@@ -96,6 +96,9 @@ func (c *Conn) MLSD(ctx context.Context, path string, facts ...string) iter.Seq2
 }
 
 func (c *Conn) mlsdLines(ctx context.Context, path string, facts []string) ([]string, error) {
+	if strings.ContainsAny(path+strings.Join(facts, ""), "\r\n\x00") {
+		return nil, ErrInvalidCommand // before OPTS MLST is sent
+	}
 	if err := c.acquire(); err != nil {
 		return nil, err
 	}

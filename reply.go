@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"fmt"
+	"io"
 	"strings"
 )
 
@@ -43,6 +44,11 @@ type replyReader struct {
 	r       *bufio.Reader
 	maxLine int
 	pending []string // lines split off by a bare CR, returned next
+	// strict makes a line cut off by EOF io.ErrUnexpectedEOF (the control
+	// connection: a reply truncated by a dropped connection is not a
+	// reply). Otherwise, as in ftplib, the last bytes before EOF are a
+	// line (the last line of a listing may lack its terminator).
+	strict bool
 }
 
 // readLine returns the next line without its terminator. A line ends at
@@ -64,7 +70,12 @@ func (rr *replyReader) readLine() (string, error) {
 		if err == bufio.ErrBufferFull {
 			continue
 		}
-		if err != nil && len(buf) == 0 {
+		if err != nil && (len(buf) == 0 || err != io.EOF || rr.strict) {
+			// A timeout or reset in the middle of a line is an error,
+			// never a shorter line.
+			if err == io.EOF && len(buf) > 0 {
+				err = io.ErrUnexpectedEOF
+			}
 			return "", err
 		}
 		break // a line, or the last bytes before EOF
