@@ -212,7 +212,7 @@ func (c *Conn) secureData(ctx context.Context, nc *eofConn) (*tls.Conn, error) {
 		// The network deadline set from ctx's deadline can fire a moment
 		// before ctx's own timer: report that as the context's expiry.
 		var ne net.Error
-		if dl, ok := ctx.Deadline(); ok && ctx.Err() == nil && !time.Now().Before(dl) && errors.As(err, &ne) && ne.Timeout() {
+		if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) && errors.As(err, &ne) && ne.Timeout() && !errors.Is(err, context.DeadlineExceeded) {
 			err = fmt.Errorf("%w (%v)", context.DeadlineExceeded, err)
 		}
 		return nil, fmt.Errorf("ftp: TLS handshake on data connection: %w", err)

@@ -79,7 +79,7 @@ func (c *Conn) transfer(ctx context.Context, cmd string, offset int64) (*DataCon
 	// so the session stays in step.
 	if ln != nil {
 		if nc, err = c.accept(ctx, ln); err != nil {
-			return nil, c.resync(err)
+			return nil, c.resync(ctx, err)
 		}
 	}
 	var (
@@ -90,7 +90,7 @@ func (c *Conn) transfer(ctx context.Context, cmd string, offset int64) (*DataCon
 		ec = &eofConn{Conn: nc}
 		if tc, err = c.secureData(ctx, ec); err != nil {
 			nc.Close()
-			return nil, c.resync(err)
+			return nil, c.resync(ctx, err)
 		}
 	}
 	d := &DataConn{
@@ -115,9 +115,19 @@ func (c *Conn) transfer(ctx context.Context, cmd string, offset int64) (*DataCon
 }
 
 // resync reads the reply the server owes after a failed data connection,
-// within a short bound, and closes the Conn if it does not come.
-func (c *Conn) resync(cause error) error {
-	ctx, cancel := context.WithTimeout(context.Background(), min(c.cfg.timeout, 5*time.Second))
+// within a short bound that never outlasts callCtx, and closes the Conn
+// if it does not come. When callCtx is already done it does not wait at
+// all: the Conn is closed.
+func (c *Conn) resync(callCtx context.Context, cause error) error {
+	bound := time.Now().Add(min(c.cfg.timeout, 5*time.Second))
+	if dl, ok := callCtx.Deadline(); ok && dl.Before(bound) {
+		bound = dl
+	}
+	if callCtx.Err() != nil || !time.Now().Before(bound) {
+		c.Close()
+		return cause
+	}
+	ctx, cancel := context.WithDeadline(context.Background(), bound)
 	defer cancel()
 	r, err := c.read(ctx, "")
 	if err != nil {
