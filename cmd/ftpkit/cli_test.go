@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"fmt"
@@ -396,5 +397,46 @@ func TestProgressBar(t *testing.T) {
 	_, stderr, code = ftpkit(t, "--quiet", "get", serverURL(s, "big.bin"), dst)
 	if code != 0 || stderr != "" {
 		t.Errorf("get --quiet: exit %d, stderr %q", code, stderr)
+	}
+}
+
+func TestInterruptedDownloadLeavesNoFile(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	f := ftptest.NewFake(t, func(c *ftptest.FakeConn) {
+		c.Reply("220 fake ready")
+		for {
+			line, ok := c.ReadCommand()
+			if !ok {
+				return
+			}
+			verb, _, _ := strings.Cut(line, " ")
+			switch strings.ToUpper(verb) {
+			case "USER":
+				c.Reply("331 password please")
+			case "PASS", "TYPE":
+				c.Reply("230 ok")
+			case "EPSV":
+				d := c.Passive()
+				c.Reply(d.EPSVReply())
+				c.ReadCommand()
+				c.Reply("150 Opening BINARY mode data connection for f (1000 bytes).")
+				if dc, err := d.Accept(); err == nil {
+					dc.Write([]byte("0123456789"))
+					cancel() // the user presses ^C mid-transfer
+				}
+			default:
+				c.Reply("502 no")
+			}
+		}
+	})
+	dir := t.TempDir()
+	var out, stderr bytes.Buffer
+	code := run(ctx, []string{"get", "ftp://u:p@" + f.Addr + "/f", filepath.Join(dir, "f")}, &out, &stderr)
+	if code != 1 || stderr.String() != "ftpkit: get f: interrupted\n" {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+	if names := entries(t, dir); len(names) != 0 {
+		t.Errorf("interrupted download left %q", names)
 	}
 }

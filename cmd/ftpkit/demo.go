@@ -189,7 +189,7 @@ func upload(ctx context.Context, c *ftp.Conn, src, remote string) (int64, error)
 		return 0, err
 	}
 	n, err := io.Copy(dc, f)
-	return n, errors.Join(err, dc.Close())
+	return n, finish(dc, err)
 }
 
 // download retrieves remote into the new file dst, through the library's
@@ -205,7 +205,7 @@ func download(ctx context.Context, c *ftp.Conn, remote, dst string) (int64, erro
 		return 0, err
 	}
 	n, err := io.Copy(f, dc)
-	if err = errors.Join(err, dc.Close()); err != nil {
+	if err = finish(dc, err); err != nil {
 		return n, err
 	}
 	return n, f.Close()

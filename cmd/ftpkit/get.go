@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"io"
 	"os"
 	"path"
@@ -110,7 +109,7 @@ func (o *options) retrieve(ctx context.Context, c *ftp.Conn, remote string, w io
 	}
 	bar := o.newBar(size, path.Base(remote))
 	_, err = io.Copy(w, teeBar(dc, bar))
-	err = errors.Join(err, dc.Close())
+	err = finish(dc, err)
 	done(bar, err == nil)
 	return err
 }

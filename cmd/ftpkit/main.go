@@ -25,6 +25,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os"
 	"os/signal"
@@ -48,6 +49,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	err := cmd.ExecuteContext(ctx)
 	if err == nil {
 		return 0
+	}
+	var oe *opError
+	if ctx.Err() != nil && errors.As(err, &oe) {
+		// Whatever broke, it broke because of the interrupt.
+		err = fail(oe.what, errors.New("interrupted"))
 	}
 	return report(stderr, err)
 }

@@ -58,7 +58,7 @@ func (o *options) put(ctx context.Context, local, rawURL string) error {
 	bar := o.newBar(fi.Size(), filepath.Base(local))
 	// Without a bar, the *os.File source lets the library use sendfile.
 	_, err = io.Copy(dc, teeBar(f, bar))
-	err = errors.Join(err, dc.Close())
+	err = finish(dc, err)
 	done(bar, err == nil)
 	return fail("put "+remote, err)
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -127,12 +128,14 @@ func fail(what string, err error) error {
 // report prints err as one line on w and returns the exit status for it.
 // Operations fail with an *opError (1); anything else comes from parsing
 // the command line (2).
+// The lines of a multi-line server reply are joined with "; ".
 func report(w io.Writer, err error) int {
+	msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
 	var oe *opError
 	if errors.As(err, &oe) {
-		fmt.Fprintf(w, "ftpkit: %v\n", err)
+		fmt.Fprintf(w, "ftpkit: %s\n", msg)
 		return 1
 	}
-	fmt.Fprintf(w, "ftpkit: %v (see 'ftpkit --help')\n", err)
+	fmt.Fprintf(w, "ftpkit: %s (see 'ftpkit --help')\n", msg)
 	return 2
 }

@@ -141,3 +141,13 @@ func quit(ctx context.Context, c *ftp.Conn) {
 	}
 	_ = c.Quit(ctx)
 }
+
+// finish closes dc after a copy that ended with err, and returns the
+// first failure: a failed copy is the cause, and Close then only reports
+// the abort it leads to.
+func finish(dc *ftp.DataConn, err error) error {
+	if cerr := dc.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
