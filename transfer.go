@@ -160,7 +160,8 @@ type DataConn struct {
 	upload bool
 	binary bool
 	eof    bool
-	err    error // first I/O error
+	armed  time.Time // when refresh last moved the deadline
+	err    error     // first I/O error
 	done   bool
 	cmd    string
 	start  Reply
@@ -175,8 +176,14 @@ func (d *DataConn) Size() int64 { return d.size }
 func (d *DataConn) Reply() Reply { return d.reply }
 
 // refresh bounds the next read or write by the timeout and the context.
+// The deadline is moved at most every eighth of the timeout, not at every
+// read of a 16 KiB TLS record, so the idle bound is between 7/8 of the
+// timeout and the timeout.
 func (d *DataConn) refresh() error {
-	d.nc.SetDeadline(d.c.deadline(d.ctx))
+	if now := time.Now(); now.Sub(d.armed) > d.c.cfg.timeout/8 {
+		d.nc.SetDeadline(d.c.deadline(d.ctx))
+		d.armed = now
+	}
 	if err := d.ctx.Err(); err != nil {
 		return context.Cause(d.ctx)
 	}
@@ -265,9 +272,10 @@ func (d *DataConn) WriteTo(w io.Writer) (int64, error) {
 		}
 		return total, d.err
 	}
+	// Fill the buffer from several TLS records before each write.
 	buf := make([]byte, copyBufferSize)
 	for {
-		n, err := d.Read(buf)
+		n, err := io.ReadFull(d, buf)
 		if n > 0 {
 			m, werr := w.Write(buf[:n])
 			total += int64(m)
@@ -278,10 +286,10 @@ func (d *DataConn) WriteTo(w io.Writer) (int64, error) {
 				return total, werr
 			}
 		}
-		if err == io.EOF {
-			return total, nil
-		}
 		if err != nil {
+			if d.eof {
+				return total, nil
+			}
 			return total, err
 		}
 	}
