@@ -209,8 +209,8 @@ func (c *Conn) fail(ctx context.Context, err error) error {
 			return fmt.Errorf("%w (%v)", context.DeadlineExceeded, err)
 		}
 	}
-	if ctx.Err() != nil && !errors.Is(err, ctx.Err()) {
-		return fmt.Errorf("%w (%v)", context.Cause(ctx), err)
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(err, cause) {
+		return fmt.Errorf("%w (%v)", cause, err)
 	}
 	return err
 }

@@ -3,6 +3,7 @@ package ftp
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -192,8 +193,8 @@ func (d *DataConn) refresh() error {
 
 // ioError records and returns the error of a read or write.
 func (d *DataConn) ioError(err error) error {
-	if d.ctx.Err() != nil {
-		err = fmt.Errorf("%w (%v)", context.Cause(d.ctx), err)
+	if cause := context.Cause(d.ctx); cause != nil && !errors.Is(err, cause) {
+		err = fmt.Errorf("%w (%v)", cause, err)
 	}
 	if d.err == nil {
 		d.err = err
@@ -375,20 +376,39 @@ func (d *DataConn) peekEOF() {
 func (d *DataConn) finish() error {
 	c := d.c
 	closeNotified := true
+	var drained chan struct{}
 	if d.tls != nil {
 		if d.upload {
-			// close_notify, then wait for the server's close, reading
-			// what it sent (TLS 1.3 tickets) so that closing does not
-			// reset the connection and lose the file's tail.
+			// close_notify, then keep reading the data connection (the
+			// server's close_notify, TLS 1.3 tickets) until the server
+			// has answered: closing with unread data would reset the
+			// connection and could cost the file's tail. Close when the
+			// server closes TLS, or when its completion reply comes,
+			// whichever is first: proftpd replies only after the client
+			// closes, goftp never closes, and the reply proves the
+			// server has read everything.
 			d.tcp.SetDeadline(c.deadline(d.ctx))
 			d.tls.CloseWrite()
-			io.Copy(io.Discard, d.tls)
+			drained = make(chan struct{})
+			go func() {
+				defer close(drained)
+				io.Copy(io.Discard, d.tls)
+				// The server's close_notify or close: some servers
+				// (proftpd) reply only once the client has closed.
+				d.tcp.Close()
+			}()
 		} else {
 			closeNotified = !d.eofc.eof
 		}
 	}
-	d.tcp.Close()
+	if drained == nil {
+		d.tcp.Close()
+	}
 	r, err := c.read(d.ctx, d.cmd)
+	if drained != nil {
+		d.tcp.Close()
+		<-drained
+	}
 	if err != nil {
 		return fmt.Errorf("%w: no completion reply to %s: %w", ErrShortTransfer, d.cmd, err)
 	}
