@@ -54,6 +54,8 @@ type sessionInfo struct {
 	haveFeat bool
 	syst     string
 	haveSyst bool
+	// noListAll is set once the server has refused "LIST -a".
+	noListAll bool
 }
 
 // info returns what c knows of its server.

@@ -18,6 +18,13 @@ func (c *Conn) retrLines(ctx context.Context, cmd string, fn func(string) error)
 		c.release()
 		return err
 	}
+	return c.readLines(d, fn)
+}
+
+// readLines calls fn with each line of the line-mode transfer d, then
+// finishes it, which releases the session.
+func (c *Conn) readLines(d *DataConn, fn func(string) error) error {
+	var err error
 	rr := replyReader{r: bufio.NewReaderSize(d, 64<<10), maxLine: c.cfg.maxLine}
 	for {
 		line, rerr := rr.readLine()

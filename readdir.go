@@ -16,7 +16,9 @@ import (
 // each line with listing.ParseMLSx. Otherwise it sends LIST and parses
 // the lines with a listing.Parser that detects the format, hinted by
 // the server's SYST reply (sent once per Conn); times are then read in
-// UTC. No line is dropped silently: a line the parser does not
+// UTC. To a server whose SYST names Unix it sends "LIST -a", so that
+// names starting with a dot are listed, as os.ReadDir lists them; if
+// the server refuses the option (500, 501, 502 or 504), plain LIST. No line is dropped silently: a line the parser does not
 // understand is returned as an Entry of TypeUnknown whose Name is the
 // whole line (see listing.Entry.Unparsed). Only blank lines and lines
 // such as "total 12" are left out.
@@ -34,41 +36,25 @@ func (c *Conn) ReadDir(ctx context.Context, path string) ([]listing.Entry, error
 		c.release()
 		return nil, err
 	}
-	mlsd := f.Has("MLST") || f.Has("MLSD")
-	var parser listing.Parser
-	cmd := "MLSD"
-	if !mlsd {
-		syst, err := c.system(ctx)
-		if err != nil {
-			c.release()
-			return nil, err
-		}
-		parser.Hint = listing.FormatFromSYST(syst)
-		cmd = "LIST"
-	}
-	if path != "" {
-		cmd += " " + path
-	}
 	var out []listing.Entry
-	err = c.retrLines(ctx, cmd, func(l string) error {
-		var e listing.Entry
-		if mlsd {
-			if strings.TrimSpace(l) == "" {
-				return nil
-			}
-			e = listing.ParseMLSx(l)
-		} else {
-			var ok bool
-			if e, ok = parser.Parse(l); !ok {
-				return nil
-			}
+	keep := func(e listing.Entry) {
+		if !e.IsDotDir() && e.Name != "." && e.Name != ".." {
+			out = append(out, e)
 		}
-		if e.IsDotDir() || e.Name == "." || e.Name == ".." {
+	}
+	if f.Has("MLST") || f.Has("MLSD") {
+		err = c.retrLines(ctx, joinArg("MLSD", path), func(l string) error {
+			if strings.TrimSpace(l) != "" {
+				keep(listing.ParseMLSx(l))
+			}
 			return nil
-		}
-		out = append(out, e)
-		return nil
-	})
+		})
+	} else {
+		err = c.listDir(ctx, path, func(e listing.Entry) error {
+			keep(e)
+			return nil
+		})
+	}
 	if err != nil {
 		return nil, asNotExist(path, err)
 	}

@@ -47,7 +47,8 @@ func TestReadDirServer(t *testing.T) {
 }
 
 // TestReadDirLIST checks the commands and parsing on a server without
-// MLST: no line is dropped but "total", "." and "..".
+// MLST: LIST -a, and plain LIST once -a is refused; no line is dropped
+// but "total", "." and "..".
 func TestReadDirLIST(t *testing.T) {
 	data := "total 12\r\n" +
 		"drwxr-xr-x    3 1000     1000         4096 Jan 01  2024 .\r\n" +
@@ -61,8 +62,11 @@ func TestReadDirLIST(t *testing.T) {
 		step("SYST", "215 UNIX Type: L8"),
 		step("TYPE A", "200 Switching to ASCII mode."),
 		step("EPSV"),
-		fakeStep{cmd: "LIST /d", reply: []string{"150 Here comes the directory listing.", "226 Directory send OK."}, xfer: true, data: data},
-		// FEAT and SYST are remembered; TYPE A is still in force.
+		fakeStep{cmd: "LIST -a /d", reply: []string{"150 Here comes the directory listing.", "226 Directory send OK."}, xfer: true, data: data},
+		// FEAT and SYST are remembered; TYPE A is still in force. A
+		// refused -a is dropped, for this call and the next.
+		step("EPSV"),
+		step("LIST -a", "501 Unknown option"),
 		step("EPSV"),
 		fakeStep{cmd: "LIST", reply: []string{"150 Here comes the directory listing.", "226 Directory send OK."}, xfer: true, data: ""},
 		step("EPSV"),

@@ -196,27 +196,18 @@ func (c *Conn) mlst(ctx context.Context, p string) (listing.Entry, error) {
 // statList looks for p in the LIST of its parent directory; the session
 // is released when it returns.
 func (c *Conn) statList(ctx context.Context, p string, refusal error) (listing.Entry, error) {
-	syst, err := c.system(ctx)
-	if err != nil {
-		c.release()
-		return listing.Entry{}, err
-	}
 	name := baseName(p)
 	parent := path.Dir(strings.TrimRight(p, "/"))
-	cmd := "LIST"
+	dir := ""
 	if parent != "." || strings.HasPrefix(p, "./") {
-		cmd += " " + parent
+		dir = parent
 	}
-	parser := listing.Parser{Hint: listing.FormatFromSYST(syst)}
 	var (
 		e     listing.Entry
 		found bool
 	)
-	err = c.retrLines(ctx, cmd, func(l string) error {
-		if found {
-			return nil
-		}
-		if le, ok := parser.Parse(l); ok && le.Name == name {
+	err := c.listDir(ctx, dir, func(le listing.Entry) error {
+		if !found && le.Name == name {
 			e, found = le, true
 		}
 		return nil
@@ -226,7 +217,7 @@ func (c *Conn) statList(ctx context.Context, p string, refusal error) (listing.E
 	}
 	if !found {
 		if refusal == nil {
-			refusal = &Error{Text: name + " is not in the listing of " + parent, Cmd: cmd, class: ErrPermanent}
+			refusal = &Error{Text: name + " is not in the listing of " + parent, Cmd: joinArg("LIST", dir), class: ErrPermanent}
 		}
 		return listing.Entry{}, &NotExistError{Path: p, Err: refusal}
 	}

@@ -86,7 +86,7 @@ func TestStatFallback(t *testing.T) {
 		step("SYST", "215 UNIX Type: L8"),
 		step("TYPE A", "200 Switching to ASCII mode."),
 		step("EPSV"),
-		fakeStep{cmd: "LIST dir", reply: []string{"150 Here comes the directory listing.", "226 Directory send OK."}, xfer: true, data: listData},
+		fakeStep{cmd: "LIST -a dir", reply: []string{"150 Here comes the directory listing.", "226 Directory send OK."}, xfer: true, data: listData},
 		// Neither, and found in the listing: a named pipe.
 		step("TYPE I", "200 Switching to Binary mode."),
 		step("SIZE dir/fifo", "550 Could not get file size."),
@@ -94,7 +94,7 @@ func TestStatFallback(t *testing.T) {
 		step("CWD dir/fifo", "550 Failed to change directory."),
 		step("TYPE A", "200 Switching to ASCII mode."),
 		step("EPSV"),
-		fakeStep{cmd: "LIST dir", reply: []string{"150 Here comes the directory listing.", "226 Directory send OK."}, xfer: true, data: listData},
+		fakeStep{cmd: "LIST -a dir", reply: []string{"150 Here comes the directory listing.", "226 Directory send OK."}, xfer: true, data: listData},
 		// A top-level name: its parent is the working directory.
 		step("TYPE I", "200 Switching to Binary mode."),
 		step("SIZE top", "550 Could not get file size."),
@@ -102,7 +102,7 @@ func TestStatFallback(t *testing.T) {
 		step("CWD top", "550 Failed to change directory."),
 		step("TYPE A", "200 Switching to ASCII mode."),
 		step("EPSV"),
-		fakeStep{cmd: "LIST", reply: []string{"150 Here comes the directory listing.", "550 cannot list"}, xfer: true},
+		fakeStep{cmd: "LIST -a", reply: []string{"150 Here comes the directory listing.", "550 cannot list"}, xfer: true},
 	)
 	e, err := c.Stat(ctx, "dir/f")
 	if err != nil || e.Name != "f" || e.Type != listing.TypeFile || e.Size != 1234 ||

@@ -169,9 +169,9 @@ func TestWalkLinksAndErrors(t *testing.T) {
 		step("SYST", "215 UNIX Type: L8"),
 		step("TYPE A", "200 ok"),
 		step("EPSV"),
-		fakeStep{cmd: "LIST top", reply: []string{"150 ok", "226 ok"}, xfer: true, data: data},
+		fakeStep{cmd: "LIST -a top", reply: []string{"150 ok", "226 ok"}, xfer: true, data: data},
 		step("EPSV"),
-		step("LIST top/sub", "550 Permission denied"),
+		step("LIST -a top/sub", "550 Permission denied"),
 	)
 	got, err := walkLog(t, c, "top", nil)
 	// The second call for top/sub returned its error: the walk ends.
@@ -228,6 +228,8 @@ func TestRealServersStatWalk(t *testing.T) {
 					s.WriteFile(name, []byte(data))
 				}
 			}
+			// vsftpd lists names starting with a dot only for LIST -a.
+			s.WriteFile("a/.hidden", []byte("h"))
 			ctx := context.Background()
 			c, err := Dial(ctx, s.Addr, WithTimeout(10*time.Second))
 			if err != nil {
@@ -254,7 +256,7 @@ func TestRealServersStatWalk(t *testing.T) {
 				t.Errorf("working directory %q after Stat, was %q (%v)", got, wd, err)
 			}
 			entries, err := c.ReadDir(ctx, "a")
-			if got := names(entries); err != nil || !slices.Equal(got, []string{"1.txt", "2.txt", "b", "d", "e"}) {
+			if got := names(entries); err != nil || !slices.Equal(got, []string{".hidden", "1.txt", "2.txt", "b", "d", "e"}) {
 				t.Errorf("ReadDir(a) = %q, %v", got, err)
 			}
 			var want []string

@@ -1,0 +1,58 @@
+package ftp
+
+import (
+	"context"
+	"errors"
+
+	"github.com/ftpkit/ftp/listing"
+)
+
+// listDir sends LIST for dir (the working directory if "") and calls fn
+// with the entry of each line, parsed by a listing.Parser hinted by the
+// server's SYST reply, for a caller holding the session; the session is
+// released when it returns. Lines that are not entries ("total 12",
+// blank lines) are skipped; lines no parser knows are entries of
+// TypeUnknown.
+//
+// On a server whose SYST names Unix it sends "LIST -a", so that names
+// starting with a dot are listed as os.ReadDir lists them (vsftpd and
+// pure-ftpd hide them from a plain LIST). A server that refuses the
+// option with a syntax error (500, 501, 502 or 504) is asked again with
+// a plain LIST, and not asked with -a again in this session.
+func (c *Conn) listDir(ctx context.Context, dir string, fn func(listing.Entry) error) error {
+	syst, err := c.system(ctx)
+	if err != nil {
+		c.release()
+		return err
+	}
+	parser := listing.Parser{Hint: listing.FormatFromSYST(syst)}
+	parse := func(l string) error {
+		if e, ok := parser.Parse(l); ok {
+			return fn(e)
+		}
+		return nil
+	}
+	in := c.info()
+	if parser.Hint == listing.FormatUnix && !in.noListAll {
+		d, err := c.linesTransfer(ctx, joinArg("LIST -a", dir))
+		if err == nil {
+			return c.readLines(d, parse)
+		}
+		var fe *Error
+		if !errors.As(err, &fe) || (fe.Code != 500 && fe.Code != 501 && fe.Code != 502 && fe.Code != 504) {
+			c.release()
+			return err
+		}
+		in.noListAll = true
+	}
+	return c.retrLines(ctx, joinArg("LIST", dir), parse)
+}
+
+// joinArg returns cmd followed by a space and arg, or cmd alone if arg
+// is empty.
+func joinArg(cmd, arg string) string {
+	if arg == "" {
+		return cmd
+	}
+	return cmd + " " + arg
+}
