@@ -1,6 +1,8 @@
 package listing
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -67,6 +69,28 @@ func checkEntry(t *testing.T, p *Parser, line string, e Entry, ok bool) {
 	}
 }
 
+// seedServers adds every line of the captured testdata/servers/*-WHAT.txt
+// files, terminators kept, to a fuzz corpus.
+func seedServers(f *testing.F, what ...string) {
+	for _, w := range what {
+		files, _ := filepath.Glob(filepath.Join(serversDir, "*-"+w+".txt"))
+		if len(files) == 0 {
+			f.Fatalf("no %s/*-%s.txt", serversDir, w)
+		}
+		for _, name := range files {
+			b, err := os.ReadFile(name)
+			if err != nil {
+				f.Fatal(err)
+			}
+			for _, l := range strings.SplitAfter(string(b), "\n") {
+				if l != "" {
+					f.Add(l)
+				}
+			}
+		}
+	}
+}
+
 func fuzzFormat(f *testing.F, format Format, cases []listCase) {
 	seedList(f, cases)
 	f.Fuzz(func(t *testing.T, line string) {
@@ -76,7 +100,11 @@ func fuzzFormat(f *testing.F, format Format, cases []listCase) {
 	})
 }
 
-func FuzzParseUnix(f *testing.F)    { fuzzFormat(f, FormatUnix, unixCases) }
+func FuzzParseUnix(f *testing.F) {
+	seedServers(f, "list", "list-a")
+	fuzzFormat(f, FormatUnix, unixCases)
+}
+
 func FuzzParseDOS(f *testing.F)     { fuzzFormat(f, FormatDOS, dosCases) }
 func FuzzParseEPLF(f *testing.F)    { fuzzFormat(f, FormatEPLF, eplfCases) }
 func FuzzParseVMS(f *testing.F)     { fuzzFormat(f, FormatVMS, vmsCases) }
@@ -85,6 +113,7 @@ func FuzzParseOS2(f *testing.F)     { fuzzFormat(f, FormatOS2, os2Cases) }
 func FuzzParseAS400(f *testing.F)   { fuzzFormat(f, FormatAS400, as400Cases) }
 
 func FuzzParseAuto(f *testing.F) {
+	seedServers(f, "list", "list-a")
 	for _, cs := range [][]listCase{unixCases, dosCases, eplfCases, vmsCases, netwareCases, os2Cases, as400Cases} {
 		seedList(f, cs)
 	}
@@ -119,6 +148,7 @@ func FuzzParseMLSx(f *testing.F) {
 		"type=cdir;perm=el;unique==keVO1+ZF4; test\r\n", ";;; ;", "=;= =", "modify=99999999999999;sizd=1; x", "UNIX.mode=7777;type=dir; d"} {
 		f.Add(s)
 	}
+	seedServers(f, "mlsd", "mlst")
 	f.Fuzz(func(t *testing.T, line string) {
 		e := ParseMLSx(line)
 		name, facts := refMLSx(line)
