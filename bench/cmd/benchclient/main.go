@@ -9,10 +9,12 @@
 //	benchclient [flags] put LOCAL REMOTE
 //	benchclient [flags] many REMOTEDIR COUNT LOCALDIR
 //	benchclient [flags] list REMOTEDIR
+//	benchclient [flags] mlsd REMOTEDIR
 //	benchclient tcp SRC DST
 //
 // "many" downloads REMOTEDIR/f0000 ... one by one over one connection;
-// "list" lists REMOTEDIR, parses it into entries and prints their number;
+// "list" lists REMOTEDIR with LIST, parses it into entries and prints their
+// number, "." and ".." not counted; "mlsd" does the same with MLSD;
 // "tcp" copies the file SRC to DST over a loopback TCP connection with
 // sendfile on the sending side and splice on the receiving side.
 package main
@@ -47,6 +49,10 @@ var (
 	cpuProfile = flag.String("cpuprofile", "", "write a CPU profile to this file")
 )
 
+// op is the operation (first argument): jlaffaye/ftp is configured for
+// LIST or MLSD when it connects.
+var op string
+
 func main() {
 	log.SetFlags(0)
 	log.SetPrefix("benchclient: ")
@@ -68,6 +74,7 @@ func main() {
 			f.Close()
 		}()
 	}
+	op = args[0]
 	var err error
 	if args[0] == "tcp" {
 		if len(args) != 3 {
@@ -95,6 +102,7 @@ type client interface {
 	retr(remote string, w io.Writer) error
 	stor(remote string, r io.Reader) error
 	list(dir string) (int, error)
+	mlsd(dir string) (int, error)
 	quit() error
 }
 
@@ -143,7 +151,9 @@ func dial() (client, error) {
 		}
 		return &kit{c: c, ctx: ctx}, nil
 	case "jlaffaye":
-		opts := []jftp.DialOption{jftp.DialWithTimeout(60 * time.Second)}
+		// jlaffaye's List sends MLSD when FEAT lists MLST, LIST otherwise.
+		opts := []jftp.DialOption{jftp.DialWithTimeout(60 * time.Second),
+			jftp.DialWithDisabledMLSD(op != "mlsd")}
 		if cfg != nil {
 			opts = append(opts, jftp.DialWithExplicitTLS(cfg))
 		}
@@ -183,8 +193,12 @@ func run(c client, args []string) error {
 			}
 		}
 		return nil
-	case args[0] == "list" && len(args) == 2:
-		n, err := c.list(args[1])
+	case (args[0] == "list" || args[0] == "mlsd") && len(args) == 2:
+		list := c.list
+		if args[0] == "mlsd" {
+			list = c.mlsd
+		}
+		n, err := list(args[1])
 		if err != nil {
 			return err
 		}
@@ -236,8 +250,8 @@ func (k *kit) stor(remote string, r io.Reader) error {
 	return err
 }
 
-// list reads the LIST output and parses it with the listing package
-// (vsftpd has no MLSD).
+// list reads the LIST output and parses it with the listing package; lines
+// it does not understand are not counted.
 func (k *kit) list(dir string) (int, error) {
 	lines, err := k.c.List(k.ctx, dir)
 	if err != nil {
@@ -246,7 +260,21 @@ func (k *kit) list(dir string) (int, error) {
 	var p listing.Parser
 	n := 0
 	for _, l := range lines {
-		if e, ok := p.Parse(l); ok && !e.Unparsed() {
+		if e, ok := p.Parse(l); ok && !e.Unparsed() && !e.IsDotDir() {
+			n++
+		}
+	}
+	return n, nil
+}
+
+// mlsd lists dir with the library's MLSD iterator.
+func (k *kit) mlsd(dir string) (int, error) {
+	n := 0
+	for e, err := range k.c.MLSD(k.ctx, dir) {
+		if err != nil {
+			return 0, err
+		}
+		if !e.IsDotDir() {
 			n++
 		}
 	}
@@ -272,9 +300,27 @@ func (j *jl) retr(remote string, w io.Writer) error {
 
 func (j *jl) stor(remote string, r io.Reader) error { return j.c.Stor(remote, r) }
 
+// list and mlsd both call List, which sends LIST or MLSD as dial chose
+// (DialWithDisabledMLSD); its parsers skip the lines they do not understand.
 func (j *jl) list(dir string) (int, error) {
 	entries, err := j.c.List(dir)
-	return len(entries), err
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, e := range entries {
+		if e.Name != "." && e.Name != ".." {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func (j *jl) mlsd(dir string) (int, error) {
+	if !j.c.IsTimePreciseInList() { // true exactly when List uses MLSD
+		return 0, errors.New("the server does not offer MLSD (no MLST in FEAT)")
+	}
+	return j.list(dir)
 }
 
 func (j *jl) quit() error { return j.c.Quit() }

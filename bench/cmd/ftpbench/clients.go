@@ -10,7 +10,7 @@ import (
 
 // op is one client operation of a scenario.
 type op struct {
-	kind   string // "get", "put", "many", "list", "tcp"
+	kind   string // "get", "put", "many", "list" (LIST), "mlsd" (MLSD), "tcp"
 	addr   string // server host:port
 	tls    bool
 	remote string // remote file or directory
@@ -23,6 +23,11 @@ type client struct {
 	name string
 	// command returns the process for o, or nil if the client cannot do it.
 	command func(o op) *exec.Cmd
+	// rawList: for "list" and "mlsd" the client writes the listing itself
+	// to its standard output, and ftpbench counts the entries
+	// (countListing); otherwise the client prints the number of entries it
+	// got, "." and ".." not counted.
+	rawList bool
 }
 
 // env holds what the client commands need.
@@ -35,16 +40,16 @@ type env struct {
 
 func (e *env) clients() []client {
 	cs := []client{
-		{"ftpkit", e.lib("ftpkit")},
+		{name: "ftpkit", command: e.lib("ftpkit")},
 	}
 	if e.ftpkitCLI != "" {
-		cs = append(cs, client{"ftpkit-cli", e.cli})
+		cs = append(cs, client{name: "ftpkit-cli", command: e.cli})
 	}
 	return append(cs,
-		client{"jlaffaye", e.lib("jlaffaye")},
-		client{"curl", e.curl},
-		client{"lftp", e.lftp},
-		client{"python-ftplib", e.python},
+		client{name: "jlaffaye", command: e.lib("jlaffaye")},
+		client{name: "curl", command: e.curl, rawList: true},
+		client{name: "lftp", command: e.lftp, rawList: true},
+		client{name: "python-ftplib", command: e.python},
 	)
 }
 
@@ -61,8 +66,8 @@ func (e *env) lib(name string) func(o op) *exec.Cmd {
 			args = append(args, "put", o.local, o.remote)
 		case "many":
 			args = append(args, "many", o.remote, fmt.Sprint(o.count), o.local)
-		case "list":
-			args = append(args, "list", o.remote)
+		case "list", "mlsd":
+			args = append(args, o.kind, o.remote)
 		default:
 			return nil
 		}
@@ -109,7 +114,10 @@ func (e *env) curl(o op) *exec.Cmd {
 		}
 		args = append(args, "-K", cfg)
 	case "list":
-		args = append(args, "-o", "/dev/null", base+o.remote+"/")
+		// The listing goes to standard output, where ftpbench counts it.
+		args = append(args, base+o.remote+"/")
+	case "mlsd":
+		args = append(args, "-X", "MLSD", base+o.remote+"/")
 	default:
 		return nil
 	}
@@ -137,7 +145,8 @@ func (e *env) lftp(o op) *exec.Cmd {
 			fmt.Fprintf(&b, "get %s/%s -o %s\n", o.remote, name, filepath.Join(o.local, name))
 		}
 	case "list":
-		fmt.Fprintf(&b, "ls %s > /dev/null\n", o.remote)
+		// LIST; the listing goes to standard output, where ftpbench counts it.
+		fmt.Fprintf(&b, "ls %s\n", o.remote)
 	default:
 		return nil
 	}
@@ -188,19 +197,34 @@ def main():
     elif op == "list":
         lines = []
         ftp.retrlines("LIST " + args[0], lines.append)
-        print(len(lines))
+        n = 0
+        for line in lines:
+            f = line.split()
+            if not f or (len(f) == 2 and f[0] == "total") or f[-1] in (".", ".."):
+                continue
+            n += 1
+        print(n)
+    elif op == "mlsd":
+        n = 0
+        for name, facts in ftp.mlsd(args[0]):
+            if facts.get("type", "").lower() not in ("cdir", "pdir"):
+                n += 1
+        print(n)
     ftp.quit()
 
 main()
 `
 
+// writeScripts writes the Python client into the scratch directory,
+// replacing that of an earlier run.
+func (e *env) writeScripts() error {
+	return os.WriteFile(e.pythonScript(), []byte(pythonClient), 0o644)
+}
+
+func (e *env) pythonScript() string { return filepath.Join(e.work, "ftplib_client.py") }
+
 func (e *env) python(o op) *exec.Cmd {
-	script := filepath.Join(e.work, "ftplib_client.py")
-	if _, err := os.Stat(script); err != nil {
-		if err := os.WriteFile(script, []byte(pythonClient), 0o644); err != nil {
-			return nil
-		}
-	}
+	script := e.pythonScript()
 	ca := ""
 	if o.tls {
 		ca = e.caFile
@@ -213,7 +237,7 @@ func (e *env) python(o op) *exec.Cmd {
 		args = append(args, o.local, o.remote)
 	case "many":
 		args = append(args, o.remote, fmt.Sprint(o.count), o.local)
-	case "list":
+	case "list", "mlsd":
 		args = append(args, o.remote)
 	default:
 		return nil

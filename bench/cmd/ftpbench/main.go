@@ -58,7 +58,9 @@ func main() {
 	flag.Parse()
 	sz := sizes{big: 1 << 30, mid: 256 << 20, small: 4096, smallN: 1000, latSmallN: 100, listN: 100000}
 	if *quick {
-		sz = sizes{big: 64 << 20, mid: 16 << 20, small: 4096, smallN: 100, latSmallN: 20, listN: 10000}
+		// listN above pure-ftpd's default cap of 10000 entries, so that a cap
+		// shows up as a failed count.
+		sz = sizes{big: 64 << 20, mid: 16 << 20, small: 4096, smallN: 100, latSmallN: 20, listN: 20000}
 	}
 	if *rounds == 0 {
 		*rounds = 5
@@ -93,6 +95,8 @@ type bench struct {
 	clear   *server // the server used for clear-text scenarios
 	tls     *server
 	vsftpd  *server // for command counts
+	pure    *server // pure-ftpd, for the listings; nil if it did not start
+	certs   certs   // the throwaway CA and server certificate
 	servers []*server
 	results []*result
 	meta    meta
@@ -129,9 +133,14 @@ func newBench(sz sizes) (*bench, error) {
 			return nil, err
 		}
 	}
+	if b.certs, err = genCerts(b.work); err != nil {
+		return nil, fmt.Errorf("certificates: %w", err)
+	}
 	bin := filepath.Join(b.work, "bin")
-	b.env = &env{work: b.work, caFile: filepath.Join(repo, "testdata/certs/ca.pem"),
-		benchclient: filepath.Join(bin, "benchclient")}
+	b.env = &env{work: b.work, caFile: b.certs.ca, benchclient: filepath.Join(bin, "benchclient")}
+	if err := b.env.writeScripts(); err != nil {
+		return nil, err
+	}
 	log.Print("building benchclient and the ftpkit CLI")
 	if out, err := exec.Command("go", "build", "-o", b.env.benchclient, "./cmd/benchclient").CombinedOutput(); err != nil {
 		return nil, fmt.Errorf("build benchclient: %v\n%s", err, out)
@@ -224,14 +233,13 @@ func (b *bench) makeFiles() error {
 }
 
 func (b *bench) startServers(repo string) error {
-	certs := filepath.Join(repo, "testdata/certs")
-	v, err := startVsftpd(b.work, b.root, certs, 2121, 30000, false)
+	v, err := startVsftpd(b.work, b.root, b.certs, 2121, 30000, false)
 	if err != nil {
 		return err
 	}
 	b.servers = append(b.servers, v)
 	b.vsftpd = v
-	t, err := startVsftpd(b.work, b.root, certs, 2122, 30020, true)
+	t, err := startVsftpd(b.work, b.root, b.certs, 2122, 30020, true)
 	if err != nil {
 		return err
 	}
@@ -244,6 +252,7 @@ func (b *bench) startServers(repo string) error {
 		return nil
 	}
 	b.servers = append(b.servers, p)
+	b.pure = p
 	switch *serverFl {
 	case "vsftpd":
 		b.clear = v
@@ -268,7 +277,7 @@ func (b *bench) pickServer(servers ...*server) *server {
 				{kind: "get", addr: s.addr, remote: "big.bin", local: filepath.Join(b.out, "big.bin")},
 				{kind: "put", addr: s.addr, local: filepath.Join(b.root, "big.bin"), remote: "up/big.bin"},
 			} {
-				sec, _, err := b.runOnce(b.clients[0], o, b.sz.big, 0)
+				sec, _, _, err := b.runOnce(b.clients[0], o, b.sz.big, 0, 0)
 				if err != nil {
 					log.Printf("server %s: %v", s.name, err)
 					sec = 1e9
@@ -305,11 +314,13 @@ func human(n int64) string {
 }
 
 // runOnce prepares and runs o with c, checks the outcome and returns the
-// wall time and peak RSS.
-func (b *bench) runOnce(c client, o op, wantBytes int64, wantFiles int) (float64, int64, error) {
+// wall time, the peak RSS and, for listings, the number of entries listed
+// ("." and ".." not counted), which must be wantEntries (the error then
+// wraps errBadCount).
+func (b *bench) runOnce(c client, o op, wantBytes int64, wantFiles, wantEntries int) (sec float64, rss int64, entries int, err error) {
 	cmd := c.command(o)
 	if cmd == nil {
-		return 0, 0, errUnsupported
+		return 0, 0, 0, errUnsupported
 	}
 	var upTarget string
 	switch o.kind {
@@ -321,7 +332,7 @@ func (b *bench) runOnce(c client, o op, wantBytes int64, wantFiles int) (float64
 	case "many":
 		os.RemoveAll(o.local)
 		if err := os.MkdirAll(o.local, 0o755); err != nil {
-			return 0, 0, err
+			return 0, 0, 0, err
 		}
 	}
 	// Go starts processes with vfork, and Linux carries the parent's peak
@@ -332,13 +343,17 @@ func (b *bench) runOnce(c client, o op, wantBytes int64, wantFiles int) (float64
 	ctx, cancel := context.WithTimeout(context.Background(), processTimeout)
 	defer cancel()
 	cmd = exec.CommandContext(ctx, "/usr/bin/time", append([]string{"-f", "%M", "-o", rssFile}, cmd.Args...)...)
-	var stderr bytes.Buffer
+	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stderr
 	cmd.Stderr = &stderr
+	listing := o.kind == "list" || o.kind == "mlsd"
+	if listing {
+		// The count the client prints, or with rawList the listing itself.
+		cmd.Stdout = &stdout
+	}
 	t0 := time.Now()
-	err := cmd.Run()
-	sec := time.Since(t0).Seconds()
-	var rss int64
+	err = cmd.Run()
+	sec = time.Since(t0).Seconds()
 	if out, rerr := os.ReadFile(rssFile); rerr == nil {
 		lines := strings.Fields(string(out))
 		if len(lines) > 0 {
@@ -349,7 +364,18 @@ func (b *bench) runOnce(c client, o op, wantBytes int64, wantFiles int) (float64
 		err = fmt.Errorf("killed after %s", processTimeout)
 	}
 	if err != nil {
-		return sec, rss, fmt.Errorf("%s %s: %v: %s", c.name, o.kind, err, firstLine(stderr.Bytes()))
+		return sec, rss, 0, fmt.Errorf("%s %s: %v: %s", c.name, o.kind, err, firstLine(stderr.Bytes()))
+	}
+	if listing {
+		if c.rawList {
+			entries = countListing(stdout.Bytes())
+		} else if entries, err = strconv.Atoi(strings.TrimSpace(stdout.String())); err != nil {
+			return sec, rss, 0, fmt.Errorf("%s %s: no entry count in the output %q", c.name, o.kind, firstLine(stdout.Bytes()))
+		}
+		if entries != wantEntries {
+			return sec, rss, entries, fmt.Errorf("%s %s: %w: listed %d entries, want %d", c.name, o.kind, errBadCount, entries, wantEntries)
+		}
+		return sec, rss, entries, nil
 	}
 	check := func(p string, want int64) error {
 		fi, err := os.Stat(p)
@@ -373,10 +399,32 @@ func (b *bench) runOnce(c client, o op, wantBytes int64, wantFiles int) (float64
 			}
 		}
 	}
-	return sec, rss, err
+	return sec, rss, 0, err
 }
 
-var errUnsupported = errors.New("not supported by this client")
+var (
+	errUnsupported = errors.New("not supported by this client")
+	errBadCount    = errors.New("wrong entry count")
+)
+
+// countListing counts the entries of a raw LIST or MLSD listing: its
+// non-empty lines, less a "total N" line and the lines of "." and ".."
+// (the name is the last field: the entry names of the listing scenario
+// have no spaces).
+func countListing(out []byte) int {
+	n := 0
+	for line := range strings.Lines(string(out)) {
+		f := strings.Fields(line)
+		if len(f) == 0 || len(f) == 2 && f[0] == "total" {
+			continue
+		}
+		if name := f[len(f)-1]; name == "." || name == ".." {
+			continue
+		}
+		n++
+	}
+	return n
+}
 
 // scenario is one row group of the results.
 type scenario struct {
@@ -384,7 +432,9 @@ type scenario struct {
 	op      op
 	bytes   int64
 	files   int
+	entries int      // entries a listing must have ("." and ".." not counted)
 	count   bool     // count server commands (vsftpd log)
+	rounds  int      // if > 0, at most this many rounds
 	clients []client // nil: all
 }
 
@@ -394,12 +444,16 @@ func (b *bench) run(s scenario) {
 	if clients == nil {
 		clients = b.clients
 	}
-	log.Printf("scenario %s: %d clients x %d rounds", s.name, len(clients), *rounds)
+	nRounds := *rounds
+	if s.rounds > 0 && s.rounds < nRounds {
+		nRounds = s.rounds
+	}
+	log.Printf("scenario %s: %d clients x %d rounds", s.name, len(clients), nRounds)
 	res := make([]*result, len(clients))
 	for i, c := range clients {
 		res[i] = &result{Scenario: s.name, Client: c.name, Bytes: s.bytes, Files: s.files}
 	}
-	for round := range *rounds {
+	for round := range nRounds {
 		for i, c := range clients {
 			r := res[i]
 			if r.Error != "" {
@@ -409,7 +463,11 @@ func (b *bench) run(s scenario) {
 			if s.count && round == 0 {
 				off = b.vsftpd.logSize()
 			}
-			sec, rss, err := b.runOnce(c, s.op, s.bytes, s.files)
+			sec, rss, entries, err := b.runOnce(c, s.op, s.bytes, s.files, s.entries)
+			if errors.Is(err, errBadCount) {
+				// Not a timing of the scenario: drop the row's runs.
+				r.Runs, r.RSSKiB, r.Entries = nil, nil, entries
+			}
 			if err != nil {
 				r.Error = err.Error()
 				if !errors.Is(err, errUnsupported) {
@@ -425,6 +483,7 @@ func (b *bench) run(s scenario) {
 			}
 			r.Runs = append(r.Runs, sec)
 			r.RSSKiB = append(r.RSSKiB, rss)
+			r.Entries = entries
 		}
 	}
 	var base float64
@@ -472,7 +531,7 @@ func (b *bench) runAll() error {
 	bigSrc := filepath.Join(b.root, "big.bin")
 	big := human(b.sz.big)
 	if b.selected("tcp") {
-		tcp := client{"raw-tcp", func(o op) *exec.Cmd {
+		tcp := client{name: "raw-tcp", command: func(o op) *exec.Cmd {
 			return exec.Command(b.env.benchclient, "tcp", o.remote, o.local)
 		}}
 		b.run(scenario{name: "1. raw TCP copy " + big, op: op{kind: "tcp", remote: bigSrc, local: bigLocal},
@@ -502,8 +561,18 @@ func (b *bench) runAll() error {
 		}
 	}
 	if b.selected("list") {
+		// pure-ftpd whatever the chosen server: vsftpd has no MLSD, and LIST
+		// and MLSD should be timed on the same server.
+		srv := b.pure
+		if srv == nil {
+			srv = b.vsftpd
+			b.note("listings on vsftpd, which has no MLSD: the MLSD rows fail")
+		}
 		dir := fmt.Sprintf("list%d", b.sz.listN)
-		b.run(scenario{name: fmt.Sprintf("5. list %d entries", b.sz.listN), op: op{kind: "list", addr: b.clear.addr, remote: dir}})
+		for _, kind := range []string{"list", "mlsd"} {
+			b.run(scenario{name: fmt.Sprintf("5. %s %d entries", strings.ToUpper(kind), b.sz.listN),
+				op: op{kind: kind, addr: srv.addr, remote: dir}, entries: b.sz.listN})
+		}
 	}
 	return nil
 }

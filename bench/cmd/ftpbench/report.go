@@ -4,16 +4,20 @@ import (
 	"bufio"
 	"encoding/json"
 	"fmt"
+	"image/color"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/plotutil"
 	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // machine describes the machine the benchmark runs on.
@@ -73,7 +77,7 @@ func (b *bench) markdown() string {
 	fmt.Fprintf(&w, "# ftpkit benchmark results\n\n")
 	fmt.Fprintf(&w, "- Date: %s; command: `%s`; %d rounds per scenario; run time %s\n", m.Date, m.Command, m.Rounds, m.Duration)
 	fmt.Fprintf(&w, "- Machine: %s x %s, %s, %s RAM, %s\n", m.Machine["nproc"], m.Machine["cpu"], m.Machine["kernel"], m.Machine["memory"], m.Machine["go"])
-	fmt.Fprintf(&w, "- Server: %s (%s); TLS scenarios on vsftpd %s with require_ssl_reuse=YES\n", m.Server, m.ServerNote, m.Machine["vsftpd"])
+	fmt.Fprintf(&w, "- Server: %s (%s); TLS scenarios on vsftpd %s with require_ssl_reuse=YES and a throwaway ECDSA P-256 certificate for 127.0.0.1 and 127.0.0.2, verified by every client; listings on pure-ftpd (-L %d:5)\n", m.Server, m.ServerNote, m.Machine["vsftpd"], listMax)
 	fmt.Fprintf(&w, "- Clients: %s; %s; %s\n", m.Machine["curl"], m.Machine["lftp"], m.Machine["python"])
 	for _, n := range m.Notes {
 		fmt.Fprintf(&w, "- %s\n", n)
@@ -99,10 +103,14 @@ func (b *bench) markdown() string {
 		if r.Ratio > 0 {
 			ratio = fmt.Sprintf("%.2f", r.Ratio)
 		}
-		note := ""
-		if r.Error != "" {
-			note = "some runs failed: " + mdEscape(r.Error)
+		var notes []string
+		if r.Entries > 0 {
+			notes = append(notes, fmt.Sprintf("%d entries", r.Entries))
 		}
+		if r.Error != "" {
+			notes = append(notes, "some runs failed: "+mdEscape(r.Error))
+		}
+		note := strings.Join(notes, "; ")
 		fmt.Fprintf(&w, "| %s | %s | %.3f | %.3f | %.3f | %s | %s | %s | %s | %.1f | %s |\n",
 			r.Scenario, r.Client, r.Median, r.Min, r.Max, mibps, perFile, cmds, ratio, float64(r.RSSMed)/1024, note)
 	}
@@ -118,7 +126,11 @@ func mdEscape(s string) string {
 }
 
 // plot draws, for each scenario, each client's median time relative to
-// ftpkit's.
+// ftpkit's, as horizontal bars: the scenario names are the labels of the
+// vertical axis, written out in full, and the legend sits in a column of
+// its own on the right, clear of the bars. A client that failed a scenario
+// gets the word "failed" where its bar would be. The axis stops at
+// maxPlotRatio: a longer bar is cut there and its ratio written after it.
 func (b *bench) plot(path string) error {
 	var scenarios []string
 	seen := map[string]bool{}
@@ -137,16 +149,68 @@ func (b *bench) plot(path string) error {
 			clients = append(clients, r.Client)
 		}
 	}
+	if len(scenarios) == 0 {
+		return nil
+	}
+	// Scenario i is drawn at y = n-1-i, so that the first is at the top.
+	n := len(scenarios)
+	y := func(i int) float64 { return float64(n - 1 - i) }
 	p := plot.New()
 	p.Title.Text = "Median time relative to ftpkit (lower is faster)"
-	p.Y.Label.Text = "time / ftpkit time"
-	w := vg.Points(7)
+	p.X.Label.Text = "client time / ftpkit time"
+	p.X.Min = 0
+	p.Y.Min, p.Y.Max = -0.5, float64(n)-0.5
+	top := 0.0
+	for _, r := range b.results {
+		top = max(top, r.Ratio)
+	}
+	p.X.Max = min(top, maxPlotRatio) * 1.08
+	if top > maxPlotRatio {
+		p.X.Max = maxPlotRatio * 1.15 // room for the ratio of a cut bar
+	}
+	var ticks []plot.Tick
+	for x := 0.0; x <= p.X.Max; x += 0.5 {
+		ticks = append(ticks, plot.Tick{Value: x, Label: strconv.FormatFloat(x, 'f', -1, 64)})
+	}
+	p.X.Tick.Marker = plot.ConstantTicks(ticks)
+	grid := plotter.NewGrid()
+	grid.Horizontal.Width = 0
+	grid.Vertical.Color = color.Gray{Y: 220}
+	p.Add(grid)
+	// label writes text at ratio x in scenario j, next to client i's bar.
+	label := func(x float64, j int, offset vg.Length, text string) error {
+		l, err := plotter.NewLabels(plotter.XYLabels{XYs: plotter.XYs{{X: x, Y: y(j)}}, Labels: []string{text}})
+		if err != nil {
+			return err
+		}
+		l.TextStyle[0].Font.Size = vg.Points(7)
+		l.TextStyle[0].YAlign = draw.YCenter
+		l.Offset = vg.Point{X: vg.Points(2), Y: offset}
+		p.Add(l)
+		return nil
+	}
+	w := vg.Points(6)
+	legend := plot.NewLegend()
+	legend.Top, legend.Left = true, true
 	for i, c := range clients {
-		vals := make(plotter.Values, len(scenarios))
+		// The first client's bar at the top of its group.
+		offset := -w * vg.Length(2*i-len(clients)+1) / 2
+		vals := make(plotter.Values, n)
 		for j, s := range scenarios {
 			for _, r := range b.results {
-				if r.Scenario == s && r.Client == c {
-					vals[j] = r.Ratio
+				if r.Scenario != s || r.Client != c {
+					continue
+				}
+				vals[n-1-j] = min(r.Ratio, maxPlotRatio)
+				var err error
+				switch {
+				case len(r.Runs) == 0 && r.Error != "":
+					err = label(0, j, offset, "failed")
+				case r.Ratio > maxPlotRatio:
+					err = label(maxPlotRatio, j, offset, fmt.Sprintf("%.1f", r.Ratio))
+				}
+				if err != nil {
+					return err
 				}
 			}
 		}
@@ -154,23 +218,49 @@ func (b *bench) plot(path string) error {
 		if err != nil {
 			return err
 		}
+		bars.Horizontal = true
 		bars.LineStyle.Width = 0
 		bars.Color = plotutil.Color(i)
-		bars.Offset = w * vg.Length(2*i-len(clients)+1) / 2
+		bars.Offset = offset
 		p.Add(bars)
-		p.Legend.Add(c, bars)
+		legend.Add(c, bars)
 	}
-	one := plotter.NewFunction(func(float64) float64 { return 1 })
+	one, err := plotter.NewLine(plotter.XYs{{X: 1, Y: -0.5}, {X: 1, Y: float64(n) - 0.5}})
+	if err != nil {
+		return err
+	}
 	one.Dashes = []vg.Length{vg.Points(3), vg.Points(3)}
 	p.Add(one)
-	p.Legend.Top = true
-	short := make([]string, len(scenarios))
+	names := make([]string, n)
 	for i, s := range scenarios {
-		short[i] = strings.ReplaceAll(s, " each way: ", "\n")
+		names[n-1-i] = s
 	}
-	p.NominalX(short...)
-	p.X.Tick.Label.Rotation = 0.6
-	p.X.Tick.Label.XAlign = -0.9
-	p.X.Tick.Label.YAlign = -0.2
-	return p.Save(vg.Length(60+len(scenarios)*len(clients)*9)*vg.Points(1)+6*vg.Inch, 6*vg.Inch, path)
+	p.NominalY(names...)
+	p.Y.Tick.Label.Font.Size = vg.Points(10)
+
+	// One group of bars per scenario, groupPoints high; room for the
+	// title and the horizontal axis.
+	legendW := vg.Points(110)
+	width := 10 * vg.Inch
+	height := vg.Points(float64(n)*groupPoints(len(clients)) + 110)
+	img := vgimg.New(width, height)
+	dc := draw.New(img)
+	p.Draw(draw.Crop(dc, vg.Points(8), -legendW, 0, 0))
+	legend.Draw(draw.Crop(dc, width-legendW+vg.Points(12), 0, 0, -vg.Points(30)))
+	f, err := os.Create(path)
+	if err != nil {
+		return err
+	}
+	if _, err := (vgimg.PngCanvas{Canvas: img}).WriteTo(f); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
 }
+
+// maxPlotRatio is where the plot's ratio axis stops.
+const maxPlotRatio = 4
+
+// groupPoints is the height in points given to one scenario's bars: 6
+// points per client and a gap.
+func groupPoints(clients int) float64 { return float64(6*clients + 12) }

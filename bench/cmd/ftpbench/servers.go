@@ -69,8 +69,9 @@ func (s *server) countCommands(offset int64) (int, error) {
 	return n, sc.Err()
 }
 
-// startVsftpd runs vsftpd in the foreground serving root.
-func startVsftpd(work, root, certDir string, port, pasvMin int, useTLS bool) (*server, error) {
+// startVsftpd runs vsftpd in the foreground serving root; with useTLS it
+// requires TLS with the certificate and key files of tc.
+func startVsftpd(work, root string, tc certs, port, pasvMin int, useTLS bool) (*server, error) {
 	name := "vsftpd"
 	if useTLS {
 		name = "vsftpd-tls"
@@ -100,8 +101,7 @@ func startVsftpd(work, root, certDir string, port, pasvMin int, useTLS bool) (*s
 	}
 	if useTLS {
 		conf = append(conf, "ssl_enable=YES",
-			"rsa_cert_file="+filepath.Join(certDir, "server.pem"),
-			"rsa_private_key_file="+filepath.Join(certDir, "server-key.pem"),
+			"rsa_cert_file="+tc.cert, "rsa_private_key_file="+tc.key,
 			"force_local_logins_ssl=YES", "force_local_data_ssl=YES",
 			"require_ssl_reuse=YES", "ssl_ciphers=HIGH")
 	}
@@ -112,6 +112,11 @@ func startVsftpd(work, root, certDir string, port, pasvMin int, useTLS bool) (*s
 	s.cmd = exec.Command("/usr/sbin/vsftpd", confPath)
 	return s, s.start(filepath.Join(dir, "output.txt"))
 }
+
+// listMax is the most entries pure-ftpd sends for one LIST, NLST or MLSD
+// (its -L option; the default, 10000 in pure-ftpd 1.0.50, would cut the
+// listing scenario short).
+const listMax = 200000
 
 // startPureFTPd runs pure-ftpd (unpacked by install-servers.sh) serving root.
 func startPureFTPd(work, repo, root string, port, pasvMin int) (*server, error) {
@@ -138,7 +143,8 @@ func startPureFTPd(work, repo, root string, port, pasvMin int) (*server, error) 
 		pasvMin: pasvMin, pasvMax: pasvMin + pasvPorts - 1}
 	s.cmd = exec.Command(filepath.Join(bin, "sbin/pure-ftpd"),
 		"-S", fmt.Sprintf("127.0.0.1,%d", port), "-l", "puredb:"+pdb,
-		"-p", fmt.Sprintf("%d:%d", s.pasvMin, s.pasvMax), "-A", "-H", "-f", "none", "-E")
+		"-p", fmt.Sprintf("%d:%d", s.pasvMin, s.pasvMax), "-L", fmt.Sprintf("%d:5", listMax),
+		"-A", "-H", "-f", "none", "-E")
 	return s, s.start(filepath.Join(dir, "output.txt"))
 }
 

@@ -21,6 +21,7 @@ type result struct {
 	Ratio    float64 `json:"ratio_to_ftpkit,omitempty"` // median / ftpkit median; >1 is slower
 	RSSMed   int64   `json:"median_peak_rss_kib"`
 	Commands int     `json:"commands,omitempty"` // commands the server logged for one run
+	Entries  int     `json:"entries,omitempty"`  // entries every run listed ("." and ".." not counted)
 	Error    string  `json:"error,omitempty"`
 }
 
