@@ -10,13 +10,15 @@
 //	benchclient [flags] many REMOTEDIR COUNT LOCALDIR
 //	benchclient [flags] list REMOTEDIR
 //	benchclient [flags] mlsd REMOTEDIR
-//	benchclient tcp SRC DST
+//	benchclient [-sendbuf N] [-recvbuf N] tcp SRC DST
 //
 // "many" downloads REMOTEDIR/f0000 ... one by one over one connection;
 // "list" lists REMOTEDIR with LIST, parses it into entries and prints their
 // number, "." and ".." not counted; "mlsd" does the same with MLSD;
 // "tcp" copies the file SRC to DST over a loopback TCP connection with
-// sendfile on the sending side and splice on the receiving side.
+// sendfile on the sending side and splice on the receiving side, or, with
+// -sendbuf or -recvbuf, a read/write loop through a buffer of that size on
+// that side (as a server that copies through user space does).
 package main
 
 import (
@@ -47,6 +49,8 @@ var (
 	pass       = flag.String("pass", "", "login password")
 	caFile     = flag.String("ca", "", "CA certificate (PEM): use explicit FTPS with PROT P and verify against it")
 	cpuProfile = flag.String("cpuprofile", "", "write a CPU profile to this file")
+	sendBuf    = flag.Int("sendbuf", 0, "tcp: the sender copies through a buffer of this many bytes (read, then write) instead of sendfile")
+	recvBuf    = flag.Int("recvbuf", 0, "tcp: the receiver copies through a buffer of this many bytes (read, then write) instead of splice")
 )
 
 // op is the operation (first argument): jlaffaye/ftp is configured for
@@ -346,7 +350,7 @@ func tcpCopy(src, dst string) error {
 			sent <- err
 			return
 		}
-		_, err = io.Copy(c, f) // TCPConn.ReadFrom: sendfile
+		_, err = copyWith(c, f, *sendBuf) // TCPConn.ReadFrom: sendfile
 		f.Close()
 		if cerr := c.Close(); err == nil {
 			err = cerr
@@ -362,9 +366,19 @@ func tcpCopy(src, dst string) error {
 	if err != nil {
 		return err
 	}
-	_, err = io.Copy(out, c) // File.ReadFrom: splice
+	_, err = copyWith(out, c, *recvBuf) // File.ReadFrom: splice
 	if cerr := out.Close(); err == nil {
 		err = cerr
 	}
 	return errors.Join(err, <-sent)
+}
+
+// copyWith copies src to dst with io.Copy (and so the kernel's zero-copy
+// paths) if size is 0, or else through a buffer of size bytes, hiding
+// both sides' ReadFrom and WriteTo.
+func copyWith(dst io.Writer, src io.Reader, size int) (int64, error) {
+	if size == 0 {
+		return io.Copy(dst, src)
+	}
+	return io.CopyBuffer(struct{ io.Writer }{dst}, struct{ io.Reader }{src}, make([]byte, size))
 }
