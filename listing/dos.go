@@ -87,7 +87,9 @@ func parseDOS(p *Parser, line string, e *Entry) bool {
 }
 
 // dosDate parses MM-DD-YY, MM-DD-YYYY or YYYY-MM-DD ('/' and '.' are
-// accepted in place of '-').
+// accepted in place of '-'), except that a date with dots first,
+// DD.MM.YY or DD.MM.YYYY, has the day first, as Windows writes it in
+// the locales that use dots.
 func dosDate(s string) (int, time.Month, int, bool) {
 	var y, m, d int
 	var ok1, ok2, ok3 bool
@@ -99,6 +101,10 @@ func dosDate(s string) (int, time.Month, int, bool) {
 		y, ok3 = atoiN(s[6:])
 		if len(s) == 8 {
 			y = twoDigitYear(y)
+		}
+		if s[2] == '.' {
+			// Dotted dates are European: DD.MM.YY[YY].
+			m, d = d, m
 		}
 	case len(s) == 10 && sep(s[4]) && sep(s[7]):
 		y, ok1 = atoiN(s[0:4])

@@ -2,6 +2,7 @@ package listing
 
 import (
 	"io/fs"
+	"math"
 	"strings"
 	"time"
 )
@@ -10,29 +11,64 @@ import (
 //
 //	FILE.TXT;1        2/3     24-NOV-2024 19:30:12  [GROUP,OWNER]  (RWED,RWED,RE,)
 //	SUBDIR.DIR;1      1       24-NOV-2024 19:30     [SYSTEM]       (RWE,RWE,RE,RE)
+//	LOGIN.COM;2       5        2-JAN-2022 07:15:00.05
+//	[PUB]TOOLS.DIR;1  1/3      5-MAR-1993 18:09
+//	SECRET.DAT;1      %RMS-E-PRV, insufficient privilege or file protection violation
 //
 // The size is given in 512-byte blocks (used/allocated); Size is the used
-// blocks times 512, so it is an upper bound of the byte size. Files named
-// *.DIR are directories and lose the ".DIR". The ";N" version is removed
-// unless Parser.KeepVMSVersion is set, in which case the name is kept
-// exactly as listed. Entries that VMS wraps over two lines (long names)
-// are not joined: each half comes back as an unparsed entry.
+// blocks times 512, so it is an upper bound of the byte size, and -1 when
+// the column shows asterisks. Files named *.DIR (in any case) are
+// directories and lose the ".DIR". A directory before the name (CMU/VMS-IP
+// servers) is removed. The ";N" version is removed unless
+// Parser.KeepVMSVersion is set, in which case the name keeps its version
+// and its ".DIR". A line whose details are an error message (no privilege
+// to read the file) gives the name and type alone. Entries that VMS wraps
+// over two lines (long names) must be joined first; see VMSJoiner.
 func parseVMS(p *Parser, line string, e *Entry) bool {
 	var f [7]span
 	n := fields(line, f[:])
-	if n < 4 || n > 6 {
+	if n < 2 {
 		return false
 	}
 	tok := func(k int) string { return line[f[k].start:f[k].end] }
 	name := tok(0)
+	if name[0] == '[' {
+		i := strings.IndexByte(name, ']')
+		if i < 0 {
+			return false
+		}
+		name = name[i+1:]
+	}
 	semi := strings.LastIndexByte(name, ';')
 	if semi <= 0 || !allDigits(name[semi+1:]) {
 		return false
 	}
-	used, _, _ := strings.Cut(tok(1), "/")
-	blocks, ok := atoi(used)
-	if !ok {
+	base := name[:semi]
+	e.Type = TypeFile
+	if len(base) > 4 && equalFold(base[len(base)-4:], ".DIR") {
+		e.Type = TypeDir
+		base = base[:len(base)-4]
+	}
+	if p.KeepVMSVersion {
+		e.Name = name
+	} else {
+		e.Name = base
+	}
+	e.Mode = typeMode(e.Type)
+	if vmsMessage(tok(1)) {
+		return true // Size -1, no time: the server could not read them
+	}
+	if n < 4 || n > 6 {
 		return false
+	}
+	e.Size = -1
+	if sz := tok(1); strings.Trim(sz, "*") != "" {
+		used, _, _ := strings.Cut(sz, "/")
+		blocks, ok := atoi(used)
+		if !ok || blocks > math.MaxInt64/512 {
+			return false
+		}
+		e.Size = blocks * 512
 	}
 	y, mon, d, ok := vmsDate(tok(2))
 	if !ok {
@@ -58,25 +94,19 @@ func parseVMS(p *Parser, line string, e *Entry) bool {
 			return false
 		}
 	}
-	base := name[:semi]
-	e.Type = TypeFile
-	if strings.HasSuffix(base, ".DIR") {
-		e.Type = TypeDir
-		base = base[:len(base)-4]
-	}
-	if p.KeepVMSVersion {
-		e.Name = name
-	} else {
-		e.Name = base
-	}
-	if e.Name == "" {
-		return false
-	}
-	e.Size = blocks * 512
 	e.ModTime = time.Date(y, mon, d, h, mi, s, ns, p.loc())
 	e.Precision = prec
-	e.Mode |= typeMode(e.Type)
 	return true
+}
+
+// vmsMessage reports whether s starts a VMS condition message, such as
+// "%RMS-E-PRV,": a '%', the facility, '-', the severity letter, '-'.
+func vmsMessage(s string) bool {
+	if len(s) < 5 || s[0] != '%' {
+		return false
+	}
+	i := strings.IndexByte(s, '-')
+	return i > 1 && i+2 < len(s) && s[i+2] == '-'
 }
 
 // vmsDate parses D-MMM-YYYY or DD-MMM-YYYY.
