@@ -12,7 +12,8 @@ import (
 // server's SYST reply, for a caller holding the session; the session is
 // released when it returns. Lines that are not entries ("total 12",
 // blank lines) are skipped; lines no parser knows are entries of
-// TypeUnknown.
+// TypeUnknown. On a server whose SYST names VMS, entries wrapped over two
+// lines are joined first (see listing.VMSJoiner).
 //
 // On a server whose SYST names Unix it sends "LIST -a", so that names
 // starting with a dot are listed as os.ReadDir lists them (vsftpd and
@@ -26,11 +27,17 @@ func (c *Conn) listDir(ctx context.Context, dir string, fn func(listing.Entry) e
 		return err
 	}
 	parser := listing.Parser{Hint: listing.FormatFromSYST(syst)}
-	parse := func(l string) error {
+	emit := func(l string) error {
 		if e, ok := parser.Parse(l); ok {
 			return fn(e)
 		}
 		return nil
+	}
+	parse := emit
+	// VMS wraps an entry with a long name over two lines; join them.
+	var vms listing.VMSJoiner
+	if parser.Hint == listing.FormatVMS || parser.Format == listing.FormatVMS {
+		parse = func(l string) error { return vms.Push(l, emit) }
 	}
 	in := c.info()
 	if parser.Hint == listing.FormatUnix && !in.noListAll {
@@ -45,7 +52,10 @@ func (c *Conn) listDir(ctx context.Context, dir string, fn func(listing.Entry) e
 		}
 		in.noListAll = true
 	}
-	return c.retrLines(ctx, joinArg("LIST", dir), parse)
+	if err := c.retrLines(ctx, joinArg("LIST", dir), parse); err != nil {
+		return err
+	}
+	return vms.Flush(emit) // a last name line that nothing continued
 }
 
 // joinArg returns cmd followed by a space and arg, or cmd alone if arg

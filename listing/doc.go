@@ -15,6 +15,29 @@
 // "total 12") with false, and a line that no format fits comes back as an
 // Entry whose Unparsed method reports true, with the line as its Name.
 //
-// Not supported yet: MVS (z/OS) datasets, VMS entries wrapped over two
-// lines, and localized month names in ls output.
+// The LIST formats, with the variants read:
+//
+//   - Unix ls -l and the many servers that imitate it;
+//   - MS-DOS/IIS: MM-DD-YY or MM-DD-YYYY (also YYYY-MM-DD, and DD.MM.YYYY
+//     with dots), 12- or 24-hour times, <DIR>, grouped sizes, and the
+//     <JUNCTION>, <SYMLINK> and <SYMLINKD> reparse points of cmd.exe;
+//   - EPLF, with its r, /, s, m, i and up facts (others are ignored);
+//   - OpenVMS (MultiNet, TCP/IP Services, TCPware, CMU): versions,
+//     used/allocated block counts, seconds and hundredths, [GROUP,OWNER]
+//     or [OWNER], protections, *.DIR directories; the "Directory ..."
+//     header and "Total of ..." trailer are not entries;
+//   - Novell Netware, with the rights in brackets (older Hellsoft servers
+//     included);
+//   - OS/2: size, attributes, DIR, date, time and name;
+//   - IBM OS/400: *STMF, *DIR, *LIB, *FLR, *FILE, *MEM, *DOC and other
+//     objects, members without size or date, and the server job's date
+//     formats MM/DD/YY, DD.MM.YY and YYYY-MM-DD.
+//
+// VMS writes an entry whose name is too long for its column over two
+// lines: the name, then the rest of the entry, indented. A Parser sees one
+// line at a time, so pass the lines of a VMS listing through a VMSJoiner
+// first; it joins those pairs and passes every other line on unchanged.
+//
+// Not supported yet: MVS (z/OS) datasets and localized month names in ls
+// output.
 package listing

@@ -1,0 +1,86 @@
+package ftp
+
+import (
+	"context"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/ftpkit/ftp/listing"
+)
+
+// vmsListing is a LIST reply of an OpenVMS server (TCP/IP Services
+// style) with entries whose names do not fit their column: the name is
+// alone on its line and the rest of the entry follows, indented. The last
+// name line is not continued.
+const vmsListing = "\r\n" +
+	"Directory DISK$USER:[JDOE.PUB]\r\n" +
+	"\r\n" +
+	"NOTES.TXT;2                 3  14-FEB-2021 09:05:00  [STAFF,JDOE]  (RWED,RWED,RE,)\r\n" +
+	"THIS_IS_A_LONG_DIRECTORY_NAME.DIR;1\r\n" +
+	"                            1  14-FEB-2021 09:06:00  [STAFF,JDOE]  (RWE,RWE,RE,RE)\r\n" +
+	"AN_EVEN_LONGER_FILE_NAME_THAN_THE_OTHER.TXT;12\r\n" +
+	"                      213/216  29-JAN-1996 03:33:12  [STAFF,JDOE]  (RWED,RWED,,)\r\n" +
+	"LAST_LONG_NAME_WITHOUT_ITS_DETAILS.TXT;1\r\n" +
+	"\r\n" +
+	"Total of 4 files, 217/231 blocks.\r\n"
+
+// TestReadDirVMS checks that ReadDir joins the wrapped entries of a VMS
+// listing, and still returns a name line that nothing continued.
+func TestReadDirVMS(t *testing.T) {
+	c := fakeLogin(t,
+		step("FEAT", "211-Extensions supported:", " SIZE", " MDTM", "211 End"),
+		step("SYST", "215 VMS OpenVMS V8.4"),
+		step("TYPE A", "200 TYPE set to A."),
+		step("EPSV"),
+		fakeStep{cmd: "LIST [.PUB]", reply: []string{"150 Opening data connection.", "226 Transfer complete."}, xfer: true, data: vmsListing},
+	)
+	entries, err := c.ReadDir(context.Background(), "[.PUB]")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{
+		"AN_EVEN_LONGER_FILE_NAME_THAN_THE_OTHER.TXT",
+		"LAST_LONG_NAME_WITHOUT_ITS_DETAILS.TXT;1",
+		"NOTES.TXT",
+		"THIS_IS_A_LONG_DIRECTORY_NAME",
+	}
+	if got := names(entries); !slices.Equal(got, want) {
+		t.Fatalf("ReadDir = %q, want %q", got, want)
+	}
+	if e := entries[0]; e.Type != listing.TypeFile || e.Size != 213*512 || e.Owner != "JDOE" || e.Group != "STAFF" ||
+		!e.ModTime.Equal(time.Date(1996, 1, 29, 3, 33, 12, 0, time.UTC)) || e.Raw != "AN_EVEN_LONGER_FILE_NAME_THAN_THE_OTHER.TXT;12"+
+		"                      213/216  29-JAN-1996 03:33:12  [STAFF,JDOE]  (RWED,RWED,,)" {
+		t.Errorf("joined file entry = %+v", e)
+	}
+	if e := entries[1]; !e.Unparsed() {
+		t.Errorf("last name line = %+v, want an unparsed entry", e)
+	}
+	if e := entries[2]; e.Type != listing.TypeFile || e.Size != 3*512 {
+		t.Errorf("one-line entry = %+v", e)
+	}
+	if e := entries[3]; e.Type != listing.TypeDir || e.Size != 512 || !e.ModTime.Equal(time.Date(2021, 2, 14, 9, 6, 0, 0, time.UTC)) {
+		t.Errorf("joined directory entry = %+v", e)
+	}
+}
+
+// TestStatVMS checks that Stat finds a wrapped entry in the listing of
+// the parent directory.
+func TestStatVMS(t *testing.T) {
+	c := fakeLogin(t,
+		step("FEAT", "211-Extensions supported:", " REST STREAM", "211 End"),
+		step("PWD", `257 "DISK$USER:[JDOE.PUB]" is current directory.`),
+		step("CWD AN_EVEN_LONGER_FILE_NAME_THAN_THE_OTHER.TXT", "550 not a directory"),
+		step("SYST", "215 VMS OpenVMS V8.4"),
+		step("TYPE A", "200 TYPE set to A."),
+		step("EPSV"),
+		fakeStep{cmd: "LIST", reply: []string{"150 Opening data connection.", "226 Transfer complete."}, xfer: true, data: vmsListing},
+	)
+	e, err := c.Stat(context.Background(), "AN_EVEN_LONGER_FILE_NAME_THAN_THE_OTHER.TXT")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Name != "AN_EVEN_LONGER_FILE_NAME_THAN_THE_OTHER.TXT" || e.Type != listing.TypeFile || e.Size != 213*512 || e.Owner != "JDOE" {
+		t.Errorf("Stat = %+v", e)
+	}
+}
