@@ -166,8 +166,9 @@ func TestVMSKeepVersion(t *testing.T) {
 	}
 }
 
-// TestVMSListing parses a whole VMS listing: the header, blank and
-// trailer lines are not entries, whatever the parser's mode.
+// TestVMSListing parses a whole VMS listing of two directories: the
+// headers, blank, trailer and grand total lines are not entries,
+// whatever the parser's mode.
 func TestVMSListing(t *testing.T) {
 	lines := []string{
 		"",
@@ -177,6 +178,12 @@ func TestVMSListing(t *testing.T) {
 		"TOOLS.DIR;1                 1  14-FEB-2021 09:06 [ANONYMOUS] (RWE,RWE,RE,RWE)",
 		"",
 		"Total of 2 files, 4/12 blocks.",
+		"",
+		"Directory DISK$USER:[JDOE.EMPTY]   ",
+		"",
+		"Total of 0 files, 0/0 blocks.",
+		"",
+		"Grand total of 2 directories, 2 files, 4/12 blocks.",
 	}
 	for _, f := range []Format{FormatAuto, FormatVMS} {
 		for _, eol := range []string{"", "\r\n"} {

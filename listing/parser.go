@@ -213,7 +213,7 @@ func notEntry(s string) bool {
 	if s == "" {
 		return true
 	}
-	if c := s[0]; c != ' ' && c != '\t' && c != 't' && c != 'T' && c != 'D' {
+	if c := s[0]; c != ' ' && c != '\t' && c != 't' && c != 'T' && c != 'D' && c != 'G' {
 		return false // the common case, decided at once
 	}
 	t := strings.TrimLeft(s, " \t")
@@ -229,8 +229,11 @@ func notEntry(s string) bool {
 			return true
 		}
 	}
-	if strings.HasPrefix(s, "Directory ") && strings.HasSuffix(s, "]") {
-		return true
+	if strings.HasPrefix(s, "Grand total of ") {
+		return true // VMS, after several directories
+	}
+	if strings.HasPrefix(s, "Directory ") && strings.HasSuffix(strings.TrimRight(s, " \t"), "]") {
+		return true // VMS
 	}
 	return false
 }
