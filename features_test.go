@@ -38,6 +38,12 @@ type fakeStep struct {
 // expects exactly steps; it returns a Conn logged in to it.
 func fakeLogin(t *testing.T, steps ...fakeStep) *Conn {
 	t.Helper()
+	return fakeLoginWith(t, nil, steps...)
+}
+
+// fakeLoginWith is fakeLogin with extra Dial options.
+func fakeLoginWith(t *testing.T, opts []DialOption, steps ...fakeStep) *Conn {
+	t.Helper()
 	f := ftptest.NewFake(t, func(fc *ftptest.FakeConn) {
 		fc.Reply("220 fake")
 		fc.Expect("USER")
@@ -91,7 +97,7 @@ func fakeLogin(t *testing.T, steps ...fakeStep) *Conn {
 		}
 	})
 	ctx := context.Background()
-	c, err := Dial(ctx, f.Addr, WithTimeout(5*time.Second))
+	c, err := Dial(ctx, f.Addr, append([]DialOption{WithTimeout(5 * time.Second)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,14 +8,15 @@ import (
 )
 
 // listDir sends LIST for dir (the working directory if "") and calls fn
-// with the entry of each line, parsed by a listing.Parser hinted by the
-// server's SYST reply, for a caller holding the session; the session is
+// with the entry of each line, parsed by a copy of the WithListParser
+// parser, hinted by the server's SYST reply, for a caller holding the
+// session; the session is
 // released when it returns. Lines that are not entries ("total 12",
 // blank lines) are skipped; lines no parser knows are entries of
-// TypeUnknown. On a server whose SYST names VMS, entries wrapped over two
-// lines are joined first (see listing.VMSJoiner).
+// TypeUnknown. For VMS listings (by SYST or by choice), entries wrapped
+// over two lines are joined first (see listing.VMSJoiner).
 //
-// On a server whose SYST names Unix it sends "LIST -a", so that names
+// For Unix listings it sends "LIST -a", so that names
 // starting with a dot are listed as os.ReadDir lists them (vsftpd and
 // pure-ftpd hide them from a plain LIST). A server that refuses the
 // option with a syntax error (500, 501, 502 or 504) is asked again with
@@ -26,7 +27,13 @@ func (c *Conn) listDir(ctx context.Context, dir string, fn func(listing.Entry) e
 		c.release()
 		return err
 	}
-	parser := listing.Parser{Hint: listing.FormatFromSYST(syst)}
+	parser := c.cfg.listParser // WithListParser; Format and Hint default to auto
+	if parser.Hint == listing.FormatAuto {
+		parser.Hint = listing.FormatFromSYST(syst)
+	}
+	is := func(f listing.Format) bool {
+		return parser.Format == f || parser.Format == listing.FormatAuto && parser.Hint == f
+	}
 	emit := func(l string) error {
 		if e, ok := parser.Parse(l); ok {
 			return fn(e)
@@ -36,11 +43,11 @@ func (c *Conn) listDir(ctx context.Context, dir string, fn func(listing.Entry) e
 	parse := emit
 	// VMS wraps an entry with a long name over two lines; join them.
 	var vms listing.VMSJoiner
-	if parser.Hint == listing.FormatVMS || parser.Format == listing.FormatVMS {
+	if is(listing.FormatVMS) {
 		parse = func(l string) error { return vms.Push(l, emit) }
 	}
 	in := c.info()
-	if parser.Hint == listing.FormatUnix && !in.noListAll {
+	if is(listing.FormatUnix) && !in.noListAll {
 		d, err := c.linesTransfer(ctx, joinArg("LIST -a", dir))
 		if err == nil {
 			return c.readLines(d, parse)

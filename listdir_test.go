@@ -84,3 +84,41 @@ func TestStatVMS(t *testing.T) {
 		t.Errorf("Stat = %+v", e)
 	}
 }
+
+// TestWithListParser checks that ReadDir and Stat parse LIST with the
+// WithListParser parser: its time zone and clock place a recent Unix
+// date, and a chosen format is used whatever SYST says, with plain LIST
+// (-a is for Unix listings only).
+func TestWithListParser(t *testing.T) {
+	tokyo := time.FixedZone("JST", 9*3600)
+	now := func() time.Time { return time.Date(2025, 1, 10, 0, 0, 0, 0, time.UTC) }
+	unix := "-rw-r--r-- 1 u g 42 Dec 31 23:30 late.txt\r\n"
+	c := fakeLoginWith(t, []DialOption{WithListParser(listing.Parser{Location: tokyo, Now: now})},
+		step("FEAT", "211-Features:", " SIZE", "211 End"),
+		step("SYST", "215 UNIX Type: L8"),
+		step("TYPE A", "200 ok"),
+		step("EPSV"),
+		fakeStep{cmd: "LIST -a", reply: []string{"150 ok", "226 ok"}, xfer: true, data: unix},
+	)
+	entries, err := c.ReadDir(context.Background(), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Dec 31 23:30 in Tokyo, in the year before the parser's clock.
+	if want := time.Date(2024, 12, 31, 14, 30, 0, 0, time.UTC); len(entries) != 1 || !entries[0].ModTime.Equal(want) {
+		t.Errorf("ReadDir = %+v, want late.txt at %v", entries, want)
+	}
+
+	dos := "01-31-24  12:05AM                 1234 notes.txt\r\n"
+	c = fakeLoginWith(t, []DialOption{WithListParser(listing.Parser{Format: listing.FormatDOS})},
+		step("FEAT", "211-Features:", " SIZE", "211 End"),
+		step("SYST", "215 UNIX Type: L8"),
+		step("TYPE A", "200 ok"),
+		step("EPSV"),
+		fakeStep{cmd: "LIST", reply: []string{"150 ok", "226 ok"}, xfer: true, data: dos},
+	)
+	entries, err = c.ReadDir(context.Background(), "")
+	if err != nil || len(entries) != 1 || entries[0].Name != "notes.txt" || entries[0].Size != 1234 {
+		t.Errorf("ReadDir with FormatDOS = %+v, %v", entries, err)
+	}
+}

@@ -7,6 +7,8 @@ import (
 	"log/slog"
 	"net"
 	"time"
+
+	"github.com/ftpkit/ftp/listing"
 )
 
 // DefaultTimeout bounds each network wait (a connect, a reply, a read or
@@ -41,6 +43,7 @@ type config struct {
 	tlsMode     tlsMode
 	clearData   bool
 	noReuse     bool
+	listParser  listing.Parser
 }
 
 func defaultConfig() config {
@@ -133,6 +136,21 @@ func WithMaxLineLength(n int) DialOption {
 			return errors.New("ftp: WithMaxLineLength needs at least 16 bytes")
 		}
 		c.maxLine = n
+		return nil
+	}
+}
+
+// WithListParser sets how ReadDir, Stat, Walk and the ftpfs view parse
+// LIST output on servers without MLSD: they use a copy of p. Set
+// p.Format to choose a format instead of detecting it, p.Location to
+// the server's time zone (LIST times are otherwise read in UTC), p.Now
+// to the server's clock for placing "Mon DD HH:MM" dates in a year, and
+// p.KeepVMSVersion to keep VMS version suffixes. If p.Hint is unset,
+// the server's SYST reply provides it. MLSD times are always UTC and
+// need none of this.
+func WithListParser(p listing.Parser) DialOption {
+	return func(c *config) error {
+		c.listParser = p
 		return nil
 	}
 }

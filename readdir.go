@@ -16,7 +16,7 @@ import (
 // each line with listing.ParseMLSx. Otherwise it sends LIST and parses
 // the lines with a listing.Parser that detects the format, hinted by
 // the server's SYST reply (sent once per Conn); times are then read in
-// UTC. To a server whose SYST names Unix it sends "LIST -a", so that
+// UTC. WithListParser chooses the format, time zone and clock instead. To a server whose SYST names Unix it sends "LIST -a", so that
 // names starting with a dot are listed, as os.ReadDir lists them; if
 // the server refuses the option (500, 501, 502 or 504), plain LIST. No line is dropped silently: a line the parser does not
 // understand is returned as an Entry of TypeUnknown whose Name is the
