@@ -249,6 +249,13 @@ const zeroCopyChunk = 16 << 20
 // zero-copy paths (TLS, or a writer without ReadFrom).
 const copyBufferSize = 256 << 10
 
+// tlsReadBufferSize is the buffer of a TLS download's copy. A TLS read
+// returns one record, at most 16 KiB, and writing each record at once,
+// while its plaintext is still in the CPU cache, costs less system time
+// than gathering 256 KiB first (1 GiB from vsftpd: about 1.1 s against
+// 1.3-2.2 s of system time; see docs/performance.md).
+const tlsReadBufferSize = 32 << 10
+
 // WriteTo copies the rest of a download to w. When the data connection is
 // plain TCP and w is an *os.File, the kernel splices the data with no
 // copy through user space.
@@ -273,10 +280,13 @@ func (d *DataConn) WriteTo(w io.Writer) (int64, error) {
 		}
 		return total, d.err
 	}
-	// Fill the buffer from several TLS records before each write.
-	buf := make([]byte, copyBufferSize)
+	size := copyBufferSize
+	if d.tls != nil {
+		size = tlsReadBufferSize
+	}
+	buf := make([]byte, size)
 	for {
-		n, err := io.ReadFull(d, buf)
+		n, err := d.Read(buf)
 		if n > 0 {
 			m, werr := w.Write(buf[:n])
 			total += int64(m)
