@@ -35,6 +35,7 @@ var tree = map[string]string{
 	"dir/b.html":        "<p>b</p>",
 	"dir/sub/c.txt":     strings.Repeat("c", 100000),
 	"dir/sub/deeper/d":  "d",
+	"dir/.hidden":       "dot file",
 	"with space/e f.md": "e f",
 	"emptydir/":         "",
 }
