@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net"
 	"reflect"
 	"strings"
@@ -474,7 +475,7 @@ func TestFTPLib_mlsd(t *testing.T) {
 				}
 				n++
 				for _, k := range []string{"type", "perm", "unique"} {
-					if _, ok := ent.Facts[k]; !ok {
+					if _, ok := ent.Facts.Get(k); !ok {
 						t.Errorf("%q: no fact %q", ent.Raw, k)
 					}
 				}
@@ -494,8 +495,9 @@ func TestFTPLib_mlsd(t *testing.T) {
 					t.Fatal(err)
 				}
 				n++
-				if ent.Name != name || ent.Facts["type"] != typ || ent.Facts["perm"] != perm || ent.Facts["unique"] != unique {
-					t.Errorf("%q: name %q facts %q", line, ent.Name, ent.Facts)
+				facts := maps.Collect(ent.Facts.All())
+				if ent.Name != name || len(facts) != 3 || facts["type"] != typ || facts["perm"] != perm || facts["unique"] != unique {
+					t.Errorf("%q: name %q facts %q", line, ent.Name, facts)
 				}
 			}
 			if n != 1 {
@@ -516,7 +518,7 @@ func TestFTPLib_mlsd(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			for k := range ent.Facts {
+			for k := range ent.Facts.All() {
 				if k != strings.ToLower(k) {
 					t.Errorf("fact key %q not lower-cased", k)
 				}
@@ -1278,8 +1280,8 @@ func TestFTPLib_gap_mlsd_lazy_and_no_space(t *testing.T) {
 	wantCmds(t, e.cmds())
 	e.d.SetNextData([]byte("nofacts\r\n"))
 	for ent, err := range seq {
-		if err != nil || ent.Name != "" || !reflect.DeepEqual(ent.Facts, map[string]string{"nofact": ""}) {
-			t.Errorf("%q %q %v", ent.Name, ent.Facts, err)
+		if facts := maps.Collect(ent.Facts.All()); err != nil || ent.Name != "" || !reflect.DeepEqual(facts, map[string]string{"nofact": ""}) {
+			t.Errorf("%q %q %v", ent.Name, facts, err)
 		}
 	}
 }

@@ -80,13 +80,13 @@ func (c *Conn) List(ctx context.Context, args ...string) ([]string, error) {
 }
 
 // MLSD lists path (the working directory if "") with MLSD (RFC 3659) and
-// yields one entry per line, with its facts (keys lower-cased) and the
-// structured fields derived from them. Names and facts are split exactly
-// as ftplib's mlsd splits them. If facts are given, "OPTS MLST f1;f2;" is
-// sent first. Like ftplib's generator, nothing is sent until the
-// iteration starts; the listing is read whole before the first entry is
-// yielded, so the loop body may use the Conn. A failure is yielded once,
-// as the error of a zero Entry.
+// yields one entry per line, with its facts (a listing.Facts, whose Get
+// and All lower-case the names) and the structured fields derived from
+// them. Names and facts are split exactly as ftplib's mlsd splits them.
+// If facts are given, "OPTS MLST f1;f2;" is sent first. Like ftplib's
+// generator, nothing is sent until the iteration starts; the listing is
+// read whole before the first entry is yielded, so the loop body may use
+// the Conn. A failure is yielded once, as the error of a zero Entry.
 func (c *Conn) MLSD(ctx context.Context, path string, facts ...string) iter.Seq2[listing.Entry, error] {
 	return func(yield func(listing.Entry, error) bool) {
 		lines, err := c.mlsdLines(ctx, path, facts)

@@ -49,7 +49,7 @@ func TestStatMLST(t *testing.T) {
 	)
 	e, err := c.Stat(ctx, "/a dir/f")
 	want := time.Date(2024, 1, 2, 3, 4, 5, 5e8, time.UTC)
-	if err != nil || e.Name != "f" || e.Type != listing.TypeFile || e.Size != 42 || !e.ModTime.Equal(want) || e.Facts["perm"] != "r" {
+	if err != nil || e.Name != "f" || e.Type != listing.TypeFile || e.Size != 42 || !e.ModTime.Equal(want) || e.Facts != "type=file;size=42;modify=20240102030405.5;perm=r;" {
 		t.Errorf("Stat = %+v, %v", e, err)
 	}
 	if _, err := c.Stat(ctx, "gone"); !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, ErrPermanent) {

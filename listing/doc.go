@@ -8,7 +8,8 @@
 // with the parsed line, so that parsing a line usually allocates nothing.
 //
 // ParseMLSx splits an MLSD line exactly as Python's ftplib does and then
-// reads the well-known facts into an Entry. A Parser reads LIST lines; in
+// reads the well-known facts into an Entry, whose Facts keep the line's
+// fact text for Facts.Get and Facts.All; it never allocates. A Parser reads LIST lines; in
 // its default mode it detects the format from the lines themselves,
 // optionally helped by the reply to SYST (see FormatFromSYST). No line is
 // dropped silently: Parse reports lines that are not entries (such as

@@ -56,9 +56,8 @@ func (p Precision) String() string {
 
 // Entry is one line of a directory listing.
 //
-// String fields are usually substrings of the line that was parsed, so an
-// Entry costs no allocation beyond the line itself (and the Facts map for
-// MLSx lines).
+// String fields, Facts included, are usually substrings of the line that
+// was parsed, so an Entry costs no allocation beyond the line itself.
 type Entry struct {
 	// Name is the file name as the server wrote it: leading, trailing and
 	// inner spaces are kept. For a line no parser understood it is the
@@ -86,18 +85,20 @@ type Entry struct {
 	// Owner and Group are the owner and group as listed, names or
 	// numbers; empty when not given.
 	Owner, Group string
-	// Facts holds the MLSx facts with lower-cased keys and verbatim
-	// values. It is nil for LIST lines.
-	Facts map[string]string
+	// Facts are the facts of an MLSx line as sent, the text before its
+	// first space; see Facts. They are never empty for an MLSx line, and
+	// empty for LIST lines, EPLF included: the EPLF facts are read into
+	// the fields above but not kept.
+	Facts Facts
 	// Raw is the line as it was passed to the parser.
 	Raw string
 }
 
 // Unparsed reports whether e stands for a line that no parser understood.
 // Such an entry has Type TypeUnknown, Name equal to the line without its
-// terminator, Size -1 and nil Facts.
+// terminator, Size -1 and empty Facts.
 func (e *Entry) Unparsed() bool {
-	return e.Type == TypeUnknown && e.Facts == nil
+	return e.Type == TypeUnknown && e.Facts == ""
 }
 
 // IsDotDir reports whether e is a listing's entry for the directory itself
@@ -107,8 +108,8 @@ func (e *Entry) IsDotDir() bool {
 	if e.Type != TypeDir {
 		return false
 	}
-	if e.Facts != nil {
-		t := e.Facts["type"]
+	if e.Facts != "" {
+		t, _ := e.Facts.Get("type")
 		return equalFold(t, "cdir") || equalFold(t, "pdir")
 	}
 	return e.Name == "." || e.Name == ".."

@@ -1,6 +1,7 @@
 package listing
 
 import (
+	"maps"
 	"os"
 	"path/filepath"
 	"strings"
@@ -43,7 +44,7 @@ func checkEntry(t *testing.T, p *Parser, line string, e Entry, ok bool) {
 	if e.ModTime.IsZero() != (e.Precision == PrecisionUnknown) {
 		t.Fatalf("Parse(%q): ModTime %v with precision %v", line, e.ModTime, e.Precision)
 	}
-	if e.Facts != nil {
+	if e.Facts != "" {
 		t.Fatalf("Parse(%q): LIST line with facts", line)
 	}
 	if e.Unparsed() {
@@ -143,23 +144,63 @@ func refMLSx(line string) (string, map[string]string) {
 	return name, facts
 }
 
+// checkFacts verifies that f, the Facts ParseMLSx gave for line, starts
+// the line, that All yields one fact per ';'-separated part, each name
+// lower-cased and each value taken from the line, and that Get agrees
+// with the last value All yields for each name.
+func checkFacts(t *testing.T, line string, f Facts) {
+	t.Helper()
+	if f == "" || (f != ";" && !strings.HasPrefix(line, string(f))) {
+		t.Fatalf("ParseMLSx(%q).Facts = %q: not the start of the line", line, f)
+	}
+	// The names are cut from f without its last byte, which may split a
+	// UTF-8 sequence, so look for them there.
+	lowBody := strings.ToLower(string(f[:len(f)-1]))
+	last := map[string]string{}
+	n := 0
+	for k, v := range f.All() {
+		n++
+		if k != strings.ToLower(k) || !strings.Contains(lowBody, k) {
+			t.Fatalf("ParseMLSx(%q): fact name %q not lower-cased or not from the line", line, k)
+		}
+		if !strings.Contains(string(f), v) || !strings.Contains(line, v) {
+			t.Fatalf("ParseMLSx(%q): fact value %q not from the line", line, v)
+		}
+		last[k] = v
+	}
+	if want := strings.Count(string(f[:len(f)-1]), ";") + 1; n != want {
+		t.Fatalf("ParseMLSx(%q): All yields %d facts, want %d", line, n, want)
+	}
+	for k, v := range last {
+		if got, ok := f.Get(k); !ok || got != v {
+			t.Fatalf("ParseMLSx(%q): Get(%q) = %q, %v; All's last value %q", line, k, got, ok, v)
+		}
+		if got, ok := f.Get(strings.ToUpper(k)); strings.ToLower(strings.ToUpper(k)) == k && (!ok || got != v) {
+			t.Fatalf("ParseMLSx(%q): Get(%q) = %q, %v; All's last value %q", line, strings.ToUpper(k), got, ok, v)
+		}
+	}
+	if v, ok := f.Get("no fact"); ok { // facts end at the first space
+		t.Fatalf("ParseMLSx(%q): Get(%q) = %q", line, "no fact", v)
+	}
+	for range f.All() {
+		break // stopping early must not panic
+	}
+}
+
 func FuzzParseMLSx(f *testing.F) {
 	for _, s := range []string{"", "nofacts", "type=file;size=3;modify=20241123193000.5; a b ", "type=OS.unix=slink:/x;perm=; l",
-		"type=cdir;perm=el;unique==keVO1+ZF4; test\r\n", ";;; ;", "=;= =", "modify=99999999999999;sizd=1; x", "UNIX.mode=7777;type=dir; d"} {
+		"type=cdir;perm=el;unique==keVO1+ZF4; test\r\n", ";;; ;", "=;= =", "modify=99999999999999;sizd=1; x", "UNIX.mode=7777;type=dir; d", "\u00fc", "S\u0130ZE=1;\u212A=2; n"} {
 		f.Add(s)
 	}
 	seedServers(f, "mlsd", "mlst")
 	f.Fuzz(func(t *testing.T, line string) {
 		e := ParseMLSx(line)
 		name, facts := refMLSx(line)
-		if e.Name != name || e.Raw != line || len(e.Facts) != len(facts) {
-			t.Fatalf("ParseMLSx(%q) = %q %v, want %q %v", line, e.Name, e.Facts, name, facts)
+		got := maps.Collect(e.Facts.All())
+		if e.Name != name || e.Raw != line || !maps.Equal(got, facts) {
+			t.Fatalf("ParseMLSx(%q) = %q %v, want %q %v", line, e.Name, got, name, facts)
 		}
-		for k, v := range facts {
-			if got, ok := e.Facts[k]; !ok || got != v {
-				t.Fatalf("ParseMLSx(%q): fact %q = %q, want %q", line, k, got, v)
-			}
-		}
+		checkFacts(t, line, e.Facts)
 		if e.Size < -1 || e.Type > TypeOther || e.Mode.Type() != typeMode(e.Type) {
 			t.Fatalf("ParseMLSx(%q) = %+v", line, e)
 		}

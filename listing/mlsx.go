@@ -2,9 +2,77 @@ package listing
 
 import (
 	"io/fs"
+	"iter"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
+
+// Facts are the facts of an MLSx line (RFC 3659) as the server sent
+// them: the text before the line's first space, such as
+// "type=file;size=12;modify=20241123193000;".
+//
+// Facts are read as Python's ftplib reads them: the last byte, normally
+// the ';' that ends the last fact, is dropped; the rest is split at each
+// ';' into facts, and each fact at its first '=' into a name and a value.
+// So a value keeps any '=' after the first, a fact without '=' has the
+// value "", an empty fact (as in "a=1;;b=2;") has the name "" and the
+// value "", and a last fact not followed by ';' loses its last byte.
+// (ftplib drops the last character, which differs only when the text
+// ends in a non-ASCII character, and so lacks its final ';'.)
+// Names may repeat: like ftplib's dict, Get and maps.Collect(f.All())
+// keep the last value given.
+//
+// The empty Facts holds no facts; it is the Facts of every Entry not
+// parsed from an MLSx line. An MLSx line with nothing before its first
+// space has Facts ";", which holds the single fact "" with value "", as
+// ftplib gives for such a line.
+type Facts string
+
+// Get returns the value, as sent, of the last fact named name and
+// reports whether there is one. Names are compared after lower-casing
+// both as strings.ToLower does, so Get("type"), Get("Type") and
+// Get("TYPE") are the same. Get does not allocate.
+func (f Facts) Get(name string) (value string, ok bool) {
+	if f == "" {
+		return "", false
+	}
+	s := string(f[:len(f)-1])
+	for {
+		i := strings.LastIndexByte(s, ';')
+		k, v, _ := strings.Cut(s[i+1:], "=")
+		if lowerEqual(k, name) {
+			return v, true
+		}
+		if i < 0 {
+			return "", false
+		}
+		s = s[:i]
+	}
+}
+
+// All returns an iterator over the facts in the order sent, duplicates
+// included, yielding each fact's name lower-cased as strings.ToLower does
+// (as Python's str.lower does for ASCII names) and its value as sent. The names of the
+// standard facts of RFC 3659 and the UNIX.* facts are returned without
+// allocating. maps.Collect(f.All()) gives the dict that ftplib yields.
+func (f Facts) All() iter.Seq2[string, string] {
+	return func(yield func(name, value string) bool) {
+		if f == "" {
+			return
+		}
+		s := string(f[:len(f)-1])
+		for {
+			fact, rest, more := strings.Cut(s, ";")
+			k, v, _ := strings.Cut(fact, "=")
+			if !yield(lowerKey(k), v) || !more {
+				return
+			}
+			s = rest
+		}
+	}
+}
 
 // ParseMLSx parses one line of an MLSD listing (RFC 3659), splitting it
 // exactly as Python's ftplib does:
@@ -14,10 +82,11 @@ import (
 //	    key, _, value = fact.partition('='); facts[key.lower()] = value
 //
 // So the name is everything after the first space (leading, inner and
-// trailing spaces, ';' and '=' kept), keys are lower-cased, values keep
-// any '=' after the first, and later duplicates win. ParseMLSx never fails:
-// an empty line gives Name "" and Facts {"": ""}, and a line without a
-// space, such as "nofacts", gives Name "" and Facts {"nofact": ""}.
+// trailing spaces, ';' and '=' kept), and Facts is everything before it,
+// read as described at Facts. ParseMLSx never fails: an empty line gives
+// Name "" and Facts ";" (the one fact "" = ""), and a line without a
+// space, such as "nofacts", gives Name "" and Facts "nofacts" (the one
+// fact "nofact" = "").
 //
 // The structured fields are then filled from the facts: type (file, dir,
 // cdir, pdir, OS.unix=slink:TARGET or OS.unix=symlink, OS.unix=chr-M/N,
@@ -28,26 +97,19 @@ import (
 // ModTime) but stays in Facts. When there is no UNIX.mode, the owner
 // permission bits are derived from perm: r or l gives read, w, a, c, m
 // or p gives write, and e (on a directory) gives execute.
+//
+// Every string field of the Entry is a substring of line, so ParseMLSx
+// does not allocate.
 func ParseMLSx(line string) Entry {
 	s := strings.TrimRight(line, "\r\n")
 	factStr, name := s, ""
 	if i := strings.IndexByte(s, ' '); i >= 0 {
 		factStr, name = s[:i], s[i+1:]
 	}
-	if factStr != "" {
-		factStr = factStr[:len(factStr)-1]
+	if factStr == "" {
+		factStr = ";"
 	}
-	e := Entry{Name: name, Size: -1, Raw: line}
-	e.Facts = make(map[string]string, strings.Count(factStr, ";")+1)
-	for {
-		fact, rest, more := strings.Cut(factStr, ";")
-		key, value, _ := strings.Cut(fact, "=")
-		e.Facts[lowerKey(key)] = value
-		if !more {
-			break
-		}
-		factStr = rest
-	}
+	e := Entry{Name: name, Size: -1, Facts: Facts(factStr), Raw: line}
 	fillFromFacts(&e)
 	return e
 }
@@ -72,8 +134,8 @@ var knownKeys = [...]string{"type", "size", "sizd", "modify", "create", "perm", 
 	"media-type", "charset", "unix.mode", "unix.owner", "unix.group", "unix.uid", "unix.gid",
 	"unix.ownername", "unix.groupname"}
 
-// lowerKey lower-cases a fact name like Python's str.lower, without
-// allocating for the common names.
+// lowerKey lower-cases a fact name like strings.ToLower (and Python's
+// str.lower for ASCII), without allocating for the common names.
 func lowerKey(k string) string {
 	for _, known := range knownKeys {
 		if equalFold(k, known) {
@@ -83,45 +145,151 @@ func lowerKey(k string) string {
 	return strings.ToLower(k)
 }
 
+// lowerEqual reports whether strings.ToLower(s) == strings.ToLower(t),
+// without allocating. Like strings.ToLower, it maps each invalid UTF-8
+// byte to U+FFFD.
+func lowerEqual(s, t string) bool {
+	for s != "" && t != "" {
+		if c, d := s[0], t[0]; c < utf8.RuneSelf && d < utf8.RuneSelf {
+			if lower(c) != lower(d) {
+				return false
+			}
+			s, t = s[1:], t[1:]
+			continue
+		}
+		r, n := utf8.DecodeRuneInString(s)
+		q, m := utf8.DecodeRuneInString(t)
+		if unicode.ToLower(r) != unicode.ToLower(q) {
+			return false
+		}
+		s, t = s[n:], t[m:]
+	}
+	return s == "" && t == ""
+}
+
+// The facts that fillFromFacts reads, indexes into stdNames.
+const (
+	factType = iota
+	factSize
+	factSizd
+	factModify
+	factPerm
+	factMode
+	factOwner
+	factOwnername
+	factUID
+	factGroup
+	factGroupname
+	factGID
+	numFacts
+)
+
+var stdNames = [numFacts]string{"type", "size", "sizd", "modify", "perm", "unix.mode",
+	"unix.owner", "unix.ownername", "unix.uid", "unix.group", "unix.groupname", "unix.gid"}
+
+// stdFact returns the index in stdNames of the fact named k (compared as
+// lowerEqual does), or -1.
+func stdFact(k string) int {
+	switch len(k) {
+	case 4:
+		switch {
+		case equalFold(k, "type"):
+			return factType
+		case equalFold(k, "size"):
+			return factSize
+		case equalFold(k, "sizd"):
+			return factSizd
+		case equalFold(k, "perm"):
+			return factPerm
+		}
+	case 6:
+		if equalFold(k, "modify") {
+			return factModify
+		}
+	case 8, 9, 10, 14:
+		if hasPrefixFold(k, "unix.") {
+			for i := factMode; i < numFacts; i++ {
+				if equalFold(k, stdNames[i]) {
+					return i
+				}
+			}
+		}
+	}
+	for i := 0; i < len(k); i++ {
+		if k[i] >= utf8.RuneSelf {
+			// Rare: a non-ASCII name may still lower-case to a standard
+			// one, as "S\u0130ZE" (with a dotted capital I) does to "size".
+			for j, n := range stdNames {
+				if lowerEqual(k, n) {
+					return j
+				}
+			}
+			break
+		}
+	}
+	return -1
+}
+
+// fillFromFacts fills e's structured fields from e.Facts, read in one
+// pass. As with ftplib's dict, the last of duplicate facts counts.
 func fillFromFacts(e *Entry) {
-	f := e.Facts
-	if t, ok := f["type"]; ok {
-		e.Type, e.Target = mlsxType(t)
+	var v [numFacts]string
+	var have uint16
+	if f := e.Facts; f != "" {
+		s := string(f[:len(f)-1])
+		for {
+			fact, rest, more := strings.Cut(s, ";")
+			k, val, _ := strings.Cut(fact, "=")
+			if i := stdFact(k); i >= 0 {
+				v[i] = val
+				have |= 1 << i
+			}
+			if !more {
+				break
+			}
+			s = rest
+		}
 	}
-	if v, ok := f["size"]; ok {
-		if n, ok := atoi(v); ok {
+	has := func(i int) bool { return have&(1<<i) != 0 }
+	if has(factType) {
+		e.Type, e.Target = mlsxType(v[factType])
+	}
+	if has(factSize) {
+		if n, ok := atoi(v[factSize]); ok {
 			e.Size = n
 		}
-	} else if v, ok := f["sizd"]; ok {
-		if n, ok := atoi(v); ok {
+	} else if has(factSizd) {
+		if n, ok := atoi(v[factSizd]); ok {
 			e.Size = n
 		}
 	}
-	if v, ok := f["modify"]; ok {
-		e.ModTime, e.Precision = mlsxTime(v)
+	if has(factModify) {
+		e.ModTime, e.Precision = mlsxTime(v[factModify])
 		if e.ModTime.IsZero() {
 			e.Precision = PrecisionUnknown // 00010101000000 is the zero Time
 		}
 	}
 	e.Mode = typeMode(e.Type)
-	if v, ok := f["unix.mode"]; ok {
-		if m, ok := octalMode(v); ok {
+	if has(factMode) {
+		if m, ok := octalMode(v[factMode]); ok {
 			e.Mode |= m
 		}
-	} else if v, ok := f["perm"]; ok {
-		e.Mode |= permMode(v, e.Type)
+	} else if has(factPerm) {
+		e.Mode |= permMode(v[factPerm], e.Type)
 	}
-	e.Owner = firstFact(f, "unix.owner", "unix.ownername", "unix.uid")
-	e.Group = firstFact(f, "unix.group", "unix.groupname", "unix.gid")
+	e.Owner = firstNonEmpty(v[factOwner], v[factOwnername], v[factUID])
+	e.Group = firstNonEmpty(v[factGroup], v[factGroupname], v[factGID])
 }
 
-func firstFact(f map[string]string, keys ...string) string {
-	for _, k := range keys {
-		if v, ok := f[k]; ok && v != "" {
-			return v
-		}
+// firstNonEmpty returns the first of a, b and c that is not "".
+func firstNonEmpty(a, b, c string) string {
+	switch {
+	case a != "":
+		return a
+	case b != "":
+		return b
 	}
-	return ""
+	return c
 }
 
 // mlsxType maps the value of a type fact to a Type and, for symbolic

@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"maps"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -33,8 +34,8 @@ func TestParseMLSxGolden(t *testing.T) {
 			t.Fatalf("bad golden record %s", sc.Text())
 		}
 		e := ParseMLSx(line)
-		if e.Name != name || !maps.Equal(e.Facts, facts) || e.Raw != line {
-			t.Errorf("ParseMLSx(%q) = name %q facts %v raw %q; ftplib: name %q facts %v", line, e.Name, e.Facts, e.Raw, name, facts)
+		if got := maps.Collect(e.Facts.All()); e.Name != name || !maps.Equal(got, facts) || e.Raw != line {
+			t.Errorf("ParseMLSx(%q) = name %q facts %v raw %q; ftplib: name %q facts %v", line, e.Name, got, e.Raw, name, facts)
 		}
 		n++
 	}
@@ -58,8 +59,8 @@ func TestParseMLSxQuirks(t *testing.T) {
 		{"a=1;A=2; x", "x", map[string]string{"a": "2"}},
 	} {
 		e := ParseMLSx(tc.line)
-		if e.Name != tc.name || !maps.Equal(e.Facts, tc.facts) {
-			t.Errorf("ParseMLSx(%q) = %q %v, want %q %v", tc.line, e.Name, e.Facts, tc.name, tc.facts)
+		if got := maps.Collect(e.Facts.All()); e.Name != tc.name || !maps.Equal(got, tc.facts) {
+			t.Errorf("ParseMLSx(%q) = %q %v, want %q %v", tc.line, e.Name, got, tc.name, tc.facts)
 		}
 	}
 }
@@ -110,7 +111,7 @@ func TestParseMLSxCPythonData(t *testing.T) {
 				line, e.Name, e.Type, e.Target, e.Mode, e.IsDotDir(), e.Size, w)
 		}
 		for _, k := range []string{"type", "perm", "unique"} {
-			if _, ok := e.Facts[k]; !ok {
+			if _, ok := e.Facts.Get(k); !ok {
 				t.Errorf("ParseMLSx(%q): no %q fact", line, k)
 			}
 		}
@@ -184,12 +185,108 @@ func TestParseMLSxFields(t *testing.T) {
 func TestParseMLST(t *testing.T) {
 	line := " type=file;size=3;modify=20241123193000; /pub/a file"
 	e := ParseMLST(line)
-	if e.Name != "/pub/a file" || e.Type != TypeFile || e.Size != 3 || e.Raw != line || e.Facts["type"] != "file" {
+	if e.Name != "/pub/a file" || e.Type != TypeFile || e.Size != 3 || e.Raw != line || e.Facts != "type=file;size=3;modify=20241123193000;" {
 		t.Errorf("ParseMLST(%q) = %+v", line, e)
 	}
 	// Without the leading space it is the same as ParseMLSx.
 	e = ParseMLST("type=dir; x")
 	if e.Name != "x" || e.Type != TypeDir {
 		t.Errorf("ParseMLST without space = %+v", e)
+	}
+}
+
+func TestFacts(t *testing.T) {
+	type kv struct{ k, v string }
+	for _, tc := range []struct {
+		f   Facts
+		all []kv
+		get map[string]string // names to look up; missing ones "-"
+	}{
+		{"", nil, map[string]string{"": "-", "type": "-"}},
+		{";", []kv{{"", ""}}, map[string]string{"": "", "type": "-"}},
+		{"x", []kv{{"", ""}}, map[string]string{"": "", "x": "-"}},
+		{"nofacts", []kv{{"nofact", ""}}, map[string]string{"nofact": "", "nofacts": "-"}},
+		{"type=file;size=12;", []kv{{"type", "file"}, {"size", "12"}},
+			map[string]string{"type": "file", "TYPE": "file", "Size": "12", "modify": "-", "typ": "-", "types": "-"}},
+		// The last byte is dropped whatever it is, as in ftplib.
+		{"type=file;size=12", []kv{{"type", "file"}, {"size", "1"}}, map[string]string{"size": "1"}},
+		// Duplicates: All yields each, Get the last.
+		{"a=1;A=2;a=3;b=4;", []kv{{"a", "1"}, {"a", "2"}, {"a", "3"}, {"b", "4"}}, map[string]string{"a": "3", "b": "4"}},
+		// No '=', empty values, '=' in values, empty facts.
+		{"a;b=;c==x=;", []kv{{"a", ""}, {"b", ""}, {"c", "=x="}}, map[string]string{"a": "", "b": "", "c": "=x="}},
+		{"a=1;;b=2;;", []kv{{"a", "1"}, {"", ""}, {"b", "2"}, {"", ""}}, map[string]string{"": "", "a": "1", "b": "2"}},
+		{";;;", []kv{{"", ""}, {"", ""}, {"", ""}}, map[string]string{"": ""}},
+		{"=;", []kv{{"", ""}}, map[string]string{"": ""}},
+		{"==;", []kv{{"", "="}}, map[string]string{"": "="}},
+		// Names are lower-cased as strings.ToLower does; values are kept.
+		{"Type=Dir;UNIX.Mode=0755;X-Custom=Yes;", []kv{{"type", "Dir"}, {"unix.mode", "0755"}, {"x-custom", "Yes"}},
+			map[string]string{"type": "Dir", "unix.MODE": "0755", "X-CUSTOM": "Yes"}},
+		{"S\u0130ZE=5;\u212Aey=k;\u00c9t\u00c9=x;", []kv{{"size", "5"}, {"key", "k"}, {"\u00e9t\u00e9", "x"}},
+			map[string]string{"size": "5", "SIZE": "5", "KEY": "k", "\u00c9T\u00e9": "x", "ete": "-"}},
+		{"\xff=1;\xfe=2;", []kv{{"\ufffd", "1"}, {"\ufffd", "2"}}, map[string]string{"\xfd": "2", "\ufffd": "2", "?": "-"}},
+	} {
+		var all []kv
+		for k, v := range tc.f.All() {
+			all = append(all, kv{k, v})
+		}
+		if !slices.Equal(all, tc.all) {
+			t.Errorf("Facts(%q).All() = %q, want %q", tc.f, all, tc.all)
+		}
+		for name, want := range tc.get {
+			v, ok := tc.f.Get(name)
+			if want == "-" && ok || want != "-" && (!ok || v != want) {
+				t.Errorf("Facts(%q).Get(%q) = %q, %v; want %q", tc.f, name, v, ok, want)
+			}
+		}
+	}
+	n := 0
+	for range Facts("a=1;b=2;c=3;").All() {
+		n++
+		if n == 2 {
+			break
+		}
+	}
+	if n != 2 {
+		t.Errorf("All did not stop: %d", n)
+	}
+	// Non-ASCII names that lower-case to standard ones count, as they did
+	// when the facts were a map with strings.ToLower keys.
+	if e := ParseMLSx("T\u0130ME=1;S\u0130ZE=5;\u212A=1; x"); e.Size != 5 {
+		t.Errorf("S\u0130ZE=5: size %d", e.Size)
+	}
+}
+
+var sinkEntry Entry
+
+func TestParseMLSxNoAllocs(t *testing.T) {
+	for _, line := range []string{
+		"type=file;size=1048576;modify=20241123193000;UNIX.mode=0644;UNIX.uid=1001;UNIX.gid=1001;unique=803g2c; file.bin\r\n",
+		"modify=20241123193012;perm=adfrw;size=512;type=file;unique=FD00U2C0C7;UNIX.group=1000;UNIX.mode=0644;UNIX.owner=1000; proftpd.txt",
+		"type=dir;sizd=4096;modify=20241123193012.123;perm=flcdmpe;UNIX.mode=0755; a dir",
+		"type=OS.unix=slink:/foobar;perm=;unique==keVO1+4G4; foobar",
+		"Type=cdir;Perm=el;Unique=keVO1+ZF4;X.custom=1;UNIX.ownername=alice; .",
+		"",
+		"nofacts",
+	} {
+		if n := testing.AllocsPerRun(100, func() { sinkEntry = ParseMLSx(line) }); n != 0 {
+			t.Errorf("ParseMLSx(%q): %v allocations", line, n)
+		}
+		mlst := " " + line
+		if n := testing.AllocsPerRun(100, func() { sinkEntry = ParseMLST(mlst) }); n != 0 {
+			t.Errorf("ParseMLST(%q): %v allocations", mlst, n)
+		}
+		f := ParseMLSx(line).Facts
+		if n := testing.AllocsPerRun(100, func() { sinkEntry.Name, _ = f.Get("UNIX.Mode") }); n != 0 {
+			t.Errorf("Facts(%q).Get: %v allocations", f, n)
+		}
+		if n := testing.AllocsPerRun(100, func() {
+			for k, v := range f.All() {
+				if k != "x.custom" {
+					sinkEntry.Name, sinkEntry.Owner = k, v
+				}
+			}
+		}); n != 0 && !strings.Contains(line, "X.custom") {
+			t.Errorf("Facts(%q).All: %v allocations", f, n)
+		}
 	}
 }

@@ -42,7 +42,7 @@ func checkList(t *testing.T, format Format, cases []listCase) {
 		}
 		if e.Name != tc.name || e.Type != tc.typ || e.Target != tc.target || e.Size != tc.size ||
 			!e.ModTime.Equal(tc.mtime) || e.Precision != tc.prec || e.Mode != tc.mode ||
-			e.Owner != tc.owner || e.Group != tc.group || e.Raw != tc.line || e.Facts != nil {
+			e.Owner != tc.owner || e.Group != tc.group || e.Raw != tc.line || e.Facts != "" {
 			t.Errorf("%v: Parse(%q) =\n  name %q type %v target %q size %d mtime %v prec %v mode %v owner %q group %q\nwant\n  name %q type %v target %q size %d mtime %v prec %v mode %v owner %q group %q",
 				format, tc.line, e.Name, e.Type, e.Target, e.Size, e.ModTime, e.Precision, e.Mode, e.Owner, e.Group,
 				tc.name, tc.typ, tc.target, tc.size, tc.mtime, tc.prec, tc.mode, tc.owner, tc.group)
