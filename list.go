@@ -89,20 +89,26 @@ func (c *Conn) List(ctx context.Context, args ...string) ([]string, error) {
 // the Conn. A failure is yielded once, as the error of a zero Entry.
 func (c *Conn) MLSD(ctx context.Context, path string, facts ...string) iter.Seq2[listing.Entry, error] {
 	return func(yield func(listing.Entry, error) bool) {
-		lines, err := c.mlsdLines(ctx, path, facts)
+		chunks, err := c.mlsdEntries(ctx, path, facts)
 		if err != nil {
 			yield(listing.Entry{}, err)
 			return
 		}
-		for _, l := range lines {
-			if !yield(listing.ParseMLSx(l), nil) {
-				return
+		for _, chunk := range chunks {
+			for _, e := range chunk {
+				if !yield(e, nil) {
+					return
+				}
 			}
 		}
 	}
 }
 
-func (c *Conn) mlsdLines(ctx context.Context, path string, facts []string) ([]string, error) {
+// mlsdEntries runs MLSD and parses each line as it arrives, while the
+// server is still sending, so that parsing costs no time of its own. The
+// entries are kept in chunks of at most mlsdChunk, which a long listing
+// fills without the copies and garbage of a growing slice.
+func (c *Conn) mlsdEntries(ctx context.Context, path string, facts []string) ([][]listing.Entry, error) {
 	if strings.ContainsAny(path+strings.Join(facts, ""), "\r\n\x00") {
 		return nil, ErrInvalidCommand // before OPTS MLST is sent
 	}
@@ -119,10 +125,19 @@ func (c *Conn) mlsdLines(ctx context.Context, path string, facts []string) ([]st
 	if path != "" {
 		cmd += " " + path
 	}
-	var out []string
+	var chunks [][]listing.Entry
+	cur := make([]listing.Entry, 0, 64)
 	err := c.retrLines(ctx, cmd, func(l string) error {
-		out = append(out, l)
+		if len(cur) == cap(cur) {
+			chunks = append(chunks, cur)
+			cur = make([]listing.Entry, 0, min(2*cap(cur), mlsdChunk))
+		}
+		cur = append(cur, listing.ParseMLSx(l))
 		return nil
 	})
-	return out, err
+	chunks = append(chunks, cur)
+	return chunks, err
 }
+
+// mlsdChunk is the most entries mlsdEntries keeps in one slice.
+const mlsdChunk = 4096
