@@ -20,7 +20,10 @@ import (
 // starting with a dot are listed as os.ReadDir lists them (vsftpd and
 // pure-ftpd hide them from a plain LIST). A server that refuses the
 // option with a syntax error (500, 501, 502 or 504) is asked again with
-// a plain LIST, and not asked with -a again in this session.
+// a plain LIST, and not asked with -a again in this session; so is one
+// that answers 550 or sends no line at all (servers that support -a
+// send "." and ".." even for an empty directory) where a plain LIST
+// finds something, since it may have taken "-a" for a name.
 func (c *Conn) listDir(ctx context.Context, dir string, fn func(listing.Entry) error) error {
 	syst, err := c.system(ctx)
 	if err != nil {
@@ -46,23 +49,63 @@ func (c *Conn) listDir(ctx context.Context, dir string, fn func(listing.Entry) e
 	if is(listing.FormatVMS) {
 		parse = func(l string) error { return vms.Push(l, emit) }
 	}
-	in := c.info()
-	if is(listing.FormatUnix) && !in.noListAll {
-		d, err := c.linesTransfer(ctx, joinArg("LIST -a", dir))
-		if err == nil {
-			return c.readLines(d, parse)
-		}
-		var fe *Error
-		if !errors.As(err, &fe) || (fe.Code != 500 && fe.Code != 501 && fe.Code != 502 && fe.Code != 504) {
-			c.release()
+	retried := false
+	if is(listing.FormatUnix) && !c.info().noListAll {
+		done, err := c.listAll(ctx, dir, parse)
+		if done {
 			return err
 		}
-		in.noListAll = true
+		retried = true
 	}
-	if err := c.retrLines(ctx, joinArg("LIST", dir), parse); err != nil {
+	err = c.retrLines(ctx, joinArg("LIST", dir), func(l string) error {
+		if retried {
+			// -a was refused, or listed nothing where LIST lists
+			// something: leave it out from now on.
+			c.info().noListAll = true
+			retried = false
+		}
+		return parse(l)
+	})
+	if err != nil {
 		return err
 	}
 	return vms.Flush(emit) // a last name line that nothing continued
+}
+
+// listAll sends "LIST -a" for dir, for listDir. It reports done when
+// that answered the call, with the listing (the session then released)
+// or with an error. It reports not done, with the session held for a
+// plain LIST, when the server refused -a with a syntax error, or
+// answered 550, or sent nothing at all, not even "." and "..": a server
+// that takes "-a" for a file name does that.
+func (c *Conn) listAll(ctx context.Context, dir string, parse func(string) error) (done bool, err error) {
+	d, err := c.linesTransfer(ctx, joinArg("LIST -a", dir))
+	if err != nil {
+		var fe *Error
+		if errors.As(err, &fe) {
+			switch fe.Code {
+			case 500, 501, 502, 504:
+				c.info().noListAll = true
+				return false, nil
+			case 550:
+				return false, nil
+			}
+		}
+		c.release()
+		return true, err
+	}
+	n := 0
+	err = c.readLines(d, func(l string) error {
+		n++
+		return parse(l)
+	})
+	if err != nil || n > 0 {
+		return true, err
+	}
+	if err := c.acquire(); err != nil {
+		return true, err
+	}
+	return false, nil
 }
 
 // joinArg returns cmd followed by a space and arg, or cmd alone if arg

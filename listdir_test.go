@@ -122,3 +122,55 @@ func TestWithListParser(t *testing.T) {
 		t.Errorf("ReadDir with FormatDOS = %+v, %v", entries, err)
 	}
 }
+
+// TestListAllFallback checks LIST -a against servers that take "-a" for
+// a file name: an empty listing or a 550 is asked again with plain LIST,
+// which is used from then on if it finds something; an empty directory
+// on a server that understands -a costs nothing more.
+func TestListAllFallback(t *testing.T) {
+	ctx := context.Background()
+	file := "-rw-r--r-- 1 u g 42 Jan 01  2024 f.txt\r\n"
+	dots := "drwxr-xr-x 2 u g 4096 Jan 01  2024 .\r\ndrwxr-xr-x 3 u g 4096 Jan 01  2024 ..\r\n"
+	ok := []string{"150 ok", "226 ok"}
+	c := fakeLogin(t,
+		step("FEAT", "211-Features:", " SIZE", "211 End"),
+		step("SYST", "215 UNIX Type: L8"),
+		step("TYPE A", "200 ok"),
+		// An empty directory listed with . and ..: no second LIST.
+		step("EPSV"),
+		fakeStep{cmd: "LIST -a empty", reply: ok, xfer: true, data: dots},
+		// Nothing at all, then LIST finds an entry: -a is dropped.
+		step("EPSV"),
+		fakeStep{cmd: "LIST -a d", reply: ok, xfer: true, data: ""},
+		step("EPSV"),
+		fakeStep{cmd: "LIST d", reply: ok, xfer: true, data: file},
+		step("EPSV"),
+		fakeStep{cmd: "LIST d", reply: ok, xfer: true, data: file},
+	)
+	if entries, err := c.ReadDir(ctx, "empty"); err != nil || len(entries) != 0 {
+		t.Errorf("ReadDir(empty) = %q, %v", names(entries), err)
+	}
+	for range 2 {
+		if entries, err := c.ReadDir(ctx, "d"); err != nil || !slices.Equal(names(entries), []string{"f.txt"}) {
+			t.Errorf("ReadDir(d) = %q, %v", names(entries), err)
+		}
+	}
+
+	// A 550 to LIST -a, then LIST finds an entry: -a is dropped too.
+	c = fakeLogin(t,
+		step("FEAT", "211-Features:", " SIZE", "211 End"),
+		step("SYST", "215 UNIX Type: L8"),
+		step("TYPE A", "200 ok"),
+		step("EPSV"),
+		step("LIST -a d", "550 -a d: No such file or directory"),
+		step("EPSV"),
+		fakeStep{cmd: "LIST d", reply: ok, xfer: true, data: file},
+		step("EPSV"),
+		fakeStep{cmd: "LIST d", reply: ok, xfer: true, data: file},
+	)
+	for range 2 {
+		if entries, err := c.ReadDir(ctx, "d"); err != nil || !slices.Equal(names(entries), []string{"f.txt"}) {
+			t.Errorf("ReadDir(d) after 550 = %q, %v", names(entries), err)
+		}
+	}
+}

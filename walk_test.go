@@ -172,6 +172,10 @@ func TestWalkLinksAndErrors(t *testing.T) {
 		fakeStep{cmd: "LIST -a top", reply: []string{"150 ok", "226 ok"}, xfer: true, data: data},
 		step("EPSV"),
 		step("LIST -a top/sub", "550 Permission denied"),
+		// A 550 to LIST -a is asked again without -a, in case the
+		// server took "-a" for a name.
+		step("EPSV"),
+		step("LIST top/sub", "550 Permission denied"),
 	)
 	got, err := walkLog(t, c, "top", nil)
 	// The second call for top/sub returned its error: the walk ends.
