@@ -548,9 +548,26 @@ func (b *bench) runAll() error {
 			}})
 	}
 	if b.selected("large") {
-		a := b.clear.addr
-		b.run(scenario{name: "2. download " + big, op: op{kind: "get", addr: a, remote: "big.bin", local: bigLocal}, bytes: b.sz.big})
-		b.run(scenario{name: "2. upload " + big, op: op{kind: "put", addr: a, local: bigSrc, remote: "up/big.bin"}, bytes: b.sz.big})
+		// On both servers unless -server chose one, the chosen one
+		// first: vsftpd sends files with sendfile, pure-ftpd through a
+		// 128 KiB buffer, so the pair shows how much of a transfer's
+		// time is the server's.
+		servers := []*server{b.clear}
+		if *serverFl == "" && b.pure != nil {
+			if b.clear == b.pure {
+				servers = append(servers, b.vsftpd)
+			} else {
+				servers = append(servers, b.pure)
+			}
+		}
+		for _, s := range servers {
+			tag := ""
+			if len(servers) > 1 {
+				tag = " (" + s.name + ")"
+			}
+			b.run(scenario{name: "2. download " + big + tag, op: op{kind: "get", addr: s.addr, remote: "big.bin", local: bigLocal}, bytes: b.sz.big})
+			b.run(scenario{name: "2. upload " + big + tag, op: op{kind: "put", addr: s.addr, local: bigSrc, remote: "up/big.bin"}, bytes: b.sz.big})
+		}
 	}
 	if b.selected("tls") {
 		a := b.tls.addr
