@@ -454,7 +454,13 @@ func (b *bench) run(s scenario) {
 		res[i] = &result{Scenario: s.name, Client: c.name, Bytes: s.bytes, Files: s.files}
 	}
 	for round := range nRounds {
-		for i, c := range clients {
+		// Each round starts with the next client (A B C, B C A, C A B,
+		// ...): the first client of a round runs while the kernel is
+		// still writing back the last one's file, and that cost must not
+		// always fall on the same client.
+		for k := range clients {
+			i := (round + k) % len(clients)
+			c := clients[i]
 			r := res[i]
 			if r.Error != "" {
 				continue
