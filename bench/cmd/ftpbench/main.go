@@ -36,7 +36,7 @@ const processTimeout = 3 * time.Minute
 var (
 	quick    = flag.Bool("quick", false, "small sizes and two rounds: a smoke test of a minute or two")
 	outDir   = flag.String("out", "results", "directory for results.md, results.json and results.png")
-	workDir  = flag.String("work", "/tmp/ftpbench", "scratch directory (served files, downloads)")
+	workDir  = flag.String("work", "/dev/shm/ftpbench", "scratch directory (served files, downloads); on tmpfs by default, so that no run waits on the disk writing back an earlier run's file")
 	repoDir  = flag.String("repo", "..", "root of the ftpkit repository")
 	rounds   = flag.Int("rounds", 0, "rounds per scenario (default 5, 2 with -quick)")
 	only     = flag.String("only", "", "comma-separated scenario groups to run: tcp,large,tls,small,latency,list (default all)")
