@@ -46,21 +46,9 @@ func walkLog(t *testing.T, c *Conn, root string, fn func(p string, e listing.Ent
 // TestWalkServer compares Walk with fs.WalkDir over the server's root.
 func TestWalkServer(t *testing.T) {
 	c, s := serverConn(t, walkTree)
-	var want []string
-	fs.WalkDir(os.DirFS(s.Root), "a", func(p string, d fs.DirEntry, err error) error {
-		typ := "file"
-		if d.IsDir() {
-			typ = "dir"
-		}
-		want = append(want, p+" "+typ)
-		return err
-	})
-	got, err := walkLog(t, c, "a", nil)
-	if err != nil || !slices.Equal(got, want) {
-		t.Errorf("Walk(a) = %q, %v\nwant %q", got, err, want)
-	}
+	want := checkWalk(t, c, s.Root, "a")
 
-	got, err = walkLog(t, c, "/", nil)
+	got, err := walkLog(t, c, "/", nil)
 	if err != nil || len(got) != len(want)+2 || got[0] != "/ dir" || got[1] != "/a dir" || got[len(got)-1] != "/z.txt file" {
 		t.Errorf("Walk(/) = %q, %v", got, err)
 	}
@@ -263,19 +251,28 @@ func TestRealServersStatWalk(t *testing.T) {
 			if got := names(entries); err != nil || !slices.Equal(got, []string{".hidden", "1.txt", "2.txt", "b", "d", "e"}) {
 				t.Errorf("ReadDir(a) = %q, %v", got, err)
 			}
-			var want []string
-			fs.WalkDir(os.DirFS(s.Root), "a", func(p string, d fs.DirEntry, err error) error {
-				typ := "file"
-				if d.IsDir() {
-					typ = "dir"
-				}
-				want = append(want, p+" "+typ)
-				return err
-			})
-			got, err := walkLog(t, c, "a", nil)
-			if err != nil || !slices.Equal(got, want) {
-				t.Errorf("Walk(a) = %q, %v\nwant %q", got, err, want)
-			}
+			checkWalk(t, c, s.Root, "a")
 		})
 	}
+}
+
+// checkWalk compares Walk of dir with fs.WalkDir of the same directory
+// under root, the server's directory on disk, and returns the latter's
+// log.
+func checkWalk(t *testing.T, c *Conn, root, dir string) []string {
+	t.Helper()
+	var want []string
+	fs.WalkDir(os.DirFS(root), dir, func(p string, d fs.DirEntry, err error) error {
+		typ := "file"
+		if d.IsDir() {
+			typ = "dir"
+		}
+		want = append(want, p+" "+typ)
+		return err
+	})
+	got, err := walkLog(t, c, dir, nil)
+	if err != nil || !slices.Equal(got, want) {
+		t.Errorf("Walk(%s) = %q, %v\nwant %q", dir, got, err, want)
+	}
+	return want
 }
