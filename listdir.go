@@ -10,15 +10,15 @@ import (
 // listDir sends LIST for dir (the working directory if "") and calls fn
 // with the entry of each line, parsed by a copy of the WithListParser
 // parser, hinted by the server's SYST reply, for a caller holding the
-// session; the session is
-// released when it returns. Lines that are not entries ("total 12",
-// blank lines) are skipped; lines no parser knows are entries of
-// TypeUnknown. For VMS listings (by SYST or by choice), entries wrapped
-// over two lines are joined first (see listing.VMSJoiner).
+// session; the session is released when it returns. Lines that are not
+// entries ("total 12", blank lines) are skipped; lines no parser knows
+// are entries of TypeUnknown. For VMS listings (by SYST or by choice),
+// entries wrapped over two lines are joined first (see
+// listing.VMSJoiner).
 //
-// For Unix listings it sends "LIST -a", so that names
-// starting with a dot are listed as os.ReadDir lists them (vsftpd and
-// pure-ftpd hide them from a plain LIST). A server that refuses the
+// For Unix listings it sends "LIST -a", so that names starting with a
+// dot are listed as os.ReadDir lists them (vsftpd and pure-ftpd hide
+// them from a plain LIST). A server that refuses the
 // option with a syntax error (500, 501, 502 or 504) is asked again with
 // a plain LIST, and not asked with -a again in this session; so is one
 // that answers 550 or sends no line at all (servers that support -a

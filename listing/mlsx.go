@@ -54,10 +54,22 @@ func (f Facts) Get(name string) (value string, ok bool) {
 
 // All returns an iterator over the facts in the order sent, duplicates
 // included, yielding each fact's name lower-cased as strings.ToLower does
-// (as Python's str.lower does for ASCII names) and its value as sent. The names of the
-// standard facts of RFC 3659 and the UNIX.* facts are returned without
-// allocating. maps.Collect(f.All()) gives the dict that ftplib yields.
+// (as Python's str.lower does for ASCII names) and its value as sent.
+// The names of the standard facts of RFC 3659 and the UNIX.* facts are
+// returned without allocating. maps.Collect(f.All()) gives the dict that
+// ftplib yields.
 func (f Facts) All() iter.Seq2[string, string] {
+	return func(yield func(name, value string) bool) {
+		for k, v := range f.split() {
+			if !yield(lowerKey(k), v) {
+				return
+			}
+		}
+	}
+}
+
+// split yields each fact's name and value as sent, in order.
+func (f Facts) split() iter.Seq2[string, string] {
 	return func(yield func(name, value string) bool) {
 		if f == "" {
 			return
@@ -66,7 +78,7 @@ func (f Facts) All() iter.Seq2[string, string] {
 		for {
 			fact, rest, more := strings.Cut(s, ";")
 			k, v, _ := strings.Cut(fact, "=")
-			if !yield(lowerKey(k), v) || !more {
+			if !yield(k, v) || !more {
 				return
 			}
 			s = rest
@@ -235,19 +247,10 @@ func stdFact(k string) int {
 func fillFromFacts(e *Entry) {
 	var v [numFacts]string
 	var have uint16
-	if f := e.Facts; f != "" {
-		s := string(f[:len(f)-1])
-		for {
-			fact, rest, more := strings.Cut(s, ";")
-			k, val, _ := strings.Cut(fact, "=")
-			if i := stdFact(k); i >= 0 {
-				v[i] = val
-				have |= 1 << i
-			}
-			if !more {
-				break
-			}
-			s = rest
+	for k, val := range e.Facts.split() {
+		if i := stdFact(k); i >= 0 {
+			v[i] = val
+			have |= 1 << i
 		}
 	}
 	has := func(i int) bool { return have&(1<<i) != 0 }
