@@ -176,8 +176,7 @@ func generate(name string, size int64) ([]byte, error) {
 	return h.Sum(nil), err
 }
 
-// upload stores the local file src as remote. The *os.File source lets
-// the library send it with sendfile.
+// upload stores the local file src as remote.
 func upload(ctx context.Context, c *ftp.Conn, src, remote string) (int64, error) {
 	f, err := os.Open(src)
 	if err != nil {

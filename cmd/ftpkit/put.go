@@ -56,7 +56,6 @@ func (o *options) put(ctx context.Context, local, rawURL string) error {
 		return fail("put "+remote, err)
 	}
 	bar := o.newBar(fi.Size(), filepath.Base(local))
-	// Without a bar, the *os.File source lets the library use sendfile.
 	_, err = io.Copy(dc, teeBar(f, bar))
 	err = finish(dc, err)
 	done(bar, err == nil)
