@@ -325,8 +325,8 @@ func (d *DataConn) WriteTo(w io.Writer) (int64, error) {
 // the benchmarks run, the server's copy out of its socket then reads the
 // file's pages from memory on the server's core, while a copy on the
 // client's side leaves them in the cache for it. A 1 GiB upload took
-// 1.07 s to vsftpd and 0.76 s to pure-ftpd with sendfile, 0.71 s and
-// 0.70 s with this copy (docs/performance.md).
+// 1.07 s to vsftpd and 0.76 s to pure-ftpd with sendfile, 0.72 s and
+// 0.71 s with this copy (medians of 8; docs/performance.md).
 func (d *DataConn) ReadFrom(r io.Reader) (int64, error) {
 	bp := getBuffer()
 	defer putBuffer(bp)

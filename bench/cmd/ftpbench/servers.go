@@ -148,8 +148,15 @@ func startPureFTPd(work, repo, root string, port, pasvMin int) (*server, error) 
 	return s, s.start(filepath.Join(dir, "output.txt"))
 }
 
-// start starts the server process and waits for its greeting.
+// start starts the server process and waits for its greeting. The port
+// must be free first: another server already listening there would answer
+// the greeting check and be measured in this one's place.
 func (s *server) start(output string) error {
+	ln, err := net.Listen("tcp", s.addr)
+	if err != nil {
+		return fmt.Errorf("%s: %s is taken (is an earlier server still running?): %v", s.name, s.addr, err)
+	}
+	ln.Close()
 	out, err := os.Create(output)
 	if err != nil {
 		return err
