@@ -6,7 +6,9 @@ import (
 	"image/png"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -102,5 +104,24 @@ func TestPlot(t *testing.T) {
 	defer f.Close()
 	if _, err := png.Decode(f); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestStartRefusesTakenPort checks that a server is not started on a port
+// something else listens on, which would answer the greeting check in its
+// place.
+func TestStartRefusesTakenPort(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	s := &server{name: "test", addr: ln.Addr().String(), cmd: exec.Command("true")}
+	err = s.start(filepath.Join(t.TempDir(), "output.txt"))
+	if err == nil || !strings.Contains(err.Error(), "is taken") {
+		t.Fatalf("start on a taken port: %v, want an error saying it is taken", err)
+	}
+	if s.cmd.Process != nil {
+		t.Error("the server process was started")
 	}
 }
