@@ -22,9 +22,10 @@ func (s *readSizes) Read(p []byte) (int, error) {
 	return s.r.Read(p)
 }
 
-// TestUploadCopiesThroughBuffer checks that an upload, from an *os.File
-// as from any reader, is read in copyBufferSize blocks (not io.Copy's
-// 32 KiB, and not sendfile), and arrives whole.
+// TestUploadCopiesThroughBuffer checks that an upload from a reader is
+// read in copyBufferSize blocks (not io.Copy's 32 KiB), and that uploads
+// from it and from an *os.File through io.Copy (which reaches ReadFrom by
+// way of os.File.WriteTo) arrive whole.
 func TestUploadCopiesThroughBuffer(t *testing.T) {
 	c, s := serverConn(t, nil)
 	ctx := context.Background()
