@@ -1,12 +1,13 @@
 package ftp
 
 import (
-	"bufio"
 	"context"
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"io"
 	"net"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -17,8 +18,12 @@ import (
 //
 // A Conn serves one call at a time. A call made while another is in
 // progress, or while a DataConn from it is open, returns ErrBusy instead
-// of corrupting the exchange; use one Conn per goroutine. Close may be
-// called at any time, from any goroutine, to tear the connection down.
+// of corrupting the exchange; use one Conn per goroutine, or a Client,
+// which pools Conns. A call that takes several commands (ReadDir, Stat,
+// Hash, Retrieve) holds the session from its first command to its last.
+// Close may be called at any time, from any goroutine: it tears down the
+// control connection and any data connection, so a call in progress
+// returns at once.
 //
 // A network failure or a cancelled context in the middle of an exchange
 // leaves the session in an unknown state, so the Conn closes itself and
@@ -30,6 +35,9 @@ type Conn struct {
 	busy   sync.Mutex // held by the call (or DataConn) using the session
 	closed atomic.Bool
 
+	mu   sync.Mutex // guards data
+	data io.Closer  // the open data connection or active-mode listener
+
 	nc      net.Conn // control connection, *tls.Conn when secured
 	raw     net.Conn // the TCP connection under nc
 	rr      replyReader
@@ -40,88 +48,14 @@ type Conn struct {
 	tlsConfig  *tls.Config
 	epsvFailed bool
 	passive    bool
-	typ        string      // last TYPE sent successfully ("I", "A", ...)
-	sess       sessionInfo // FEAT and SYST once known (features.go)
-}
+	typ        string // last TYPE sent successfully ("I", "A", ...)
 
-// Dial connects to the FTP server at addr ("host:port"; the port defaults
-// to 21, or 990 with WithImplicitTLS) and reads its greeting. With
-// WithExplicitTLS it then secures the control connection with AUTH TLS
-// before anything else is sent. It does not log in; call Login.
-//
-// A 1xx greeting (such as "120 ready in 5 minutes") is followed by
-// waiting for the final greeting, bounded by the timeout; ftplib takes
-// the 1xx as the welcome.
-func Dial(ctx context.Context, addr string, opts ...DialOption) (*Conn, error) {
-	cfg := defaultConfig()
-	for _, o := range opts {
-		if err := o(&cfg); err != nil {
-			return nil, err
-		}
-	}
-	addr, host := withDefaultPort(addr, cfg.tlsMode == tlsImplicit)
-	c := &Conn{cfg: cfg, host: host, passive: !cfg.active}
-	if cfg.tlsMode != tlsNone {
-		c.tlsConfig = dataTLSConfig(cfg.tlsConfig, host, cfg.noReuse)
-	}
-
-	d := cfg.dialer
-	d.Timeout = cfg.timeout
-	raw, err := d.DialContext(ctx, "tcp", addr)
-	if err != nil {
-		return nil, err
-	}
-	c.raw, c.nc = raw, raw
-	c.rr = replyReader{r: bufio.NewReaderSize(raw, 4096), maxLine: cfg.maxLine, strict: true}
-	if err := c.start(ctx); err != nil {
-		c.Close()
-		return nil, err
-	}
-	return c, nil
-}
-
-// start runs the opening exchange: implicit TLS, greeting, AUTH TLS.
-func (c *Conn) start(ctx context.Context) error {
-	if c.cfg.tlsMode == tlsImplicit {
-		if err := c.handshake(ctx); err != nil {
-			return err
-		}
-	}
-	r, err := c.read(ctx, "")
-	if err != nil {
-		return err
-	}
-	if r.kind() == '1' {
-		c.cfg.debug.print(1, "welcome", r.Text)
-		if r, err = c.read(ctx, ""); err != nil {
-			return err
-		}
-	}
-	c.cfg.debug.print(1, "welcome", r.Text)
-	if err := replyError("", r); err != nil {
-		return err
-	}
-	c.welcome = r
-	if c.cfg.tlsMode == tlsExplicit {
-		if _, err := c.authTLS(ctx); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// withDefaultPort adds the FTP port to addr when it has none, and returns
-// the host part.
-func withDefaultPort(addr string, implicit bool) (string, string) {
-	if host, _, err := net.SplitHostPort(addr); err == nil {
-		return addr, host
-	}
-	host := strings.TrimSuffix(strings.TrimPrefix(addr, "["), "]")
-	port := "21"
-	if implicit {
-		port = "990"
-	}
-	return net.JoinHostPort(host, port), host
+	// What the session has learnt of its server; forgotten by Login and
+	// by securing the control connection, after which a server may
+	// advertise more.
+	feat      Features // nil until FEAT was sent
+	syst      *string  // nil until SYST was sent
+	noListAll bool     // the server refused "LIST -a"
 }
 
 // Welcome returns the server's greeting (ftplib's getwelcome).
@@ -130,12 +64,10 @@ func (c *Conn) Welcome() Reply { return c.welcome }
 // SetPassive chooses passive (true, the default) or active (false) data
 // connections for later transfers (ftplib's set_pasv).
 func (c *Conn) SetPassive(passive bool) error {
-	if err := c.acquire(); err != nil {
-		return err
-	}
-	defer c.release()
-	c.passive = passive
-	return nil
+	return c.do(func() error {
+		c.passive = passive
+		return nil
+	})
 }
 
 // acquire claims the session for one call.
@@ -155,14 +87,53 @@ func (c *Conn) acquire() error {
 
 func (c *Conn) release() { c.busy.Unlock() }
 
-// Close closes the control connection without sending anything (ftplib's
-// close). It is safe to call more than once and from any goroutine; it
-// interrupts a call in progress. Use Quit to end the session politely.
+// do runs f holding the session: every exported method that talks to the
+// server goes through it (or acquire and release), and nothing it calls
+// takes the session again.
+func (c *Conn) do(f func() error) error {
+	if err := c.acquire(); err != nil {
+		return err
+	}
+	defer c.release()
+	return f()
+}
+
+// Close closes the control connection, and any open data connection,
+// without sending anything (ftplib's close). It is safe to call more
+// than once and from any goroutine; a call in progress returns at once,
+// with an error matching ErrClosed. Use Quit to end the session politely.
 func (c *Conn) Close() error {
 	if c.closed.Swap(true) {
 		return nil
 	}
+	c.mu.Lock()
+	if c.data != nil {
+		c.data.Close()
+	}
+	c.mu.Unlock()
 	return c.raw.Close()
+}
+
+// track makes x, a data connection or listener, one that Close closes.
+// It reports false, having closed x, when the Conn is already closed.
+// untrack(x) undoes it.
+func (c *Conn) track(x io.Closer) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed.Load() {
+		x.Close()
+		return false
+	}
+	c.data = x
+	return true
+}
+
+func (c *Conn) untrack(x io.Closer) {
+	c.mu.Lock()
+	if c.data == x {
+		c.data = nil
+	}
+	c.mu.Unlock()
 }
 
 // arm bounds the I/O on nc by ctx and the configured timeout. The
@@ -197,22 +168,37 @@ func (c *Conn) deadline(ctx context.Context) time.Time {
 	return d
 }
 
-// fail closes the connection after a failed exchange and returns the
-// error to report: the context's error when it caused the failure.
-func (c *Conn) fail(ctx context.Context, err error) error {
+// fail closes the connection after a failed exchange on the control
+// connection and returns the error to report.
+func (c *Conn) fail(ctx context.Context, cmd string, err error) error {
+	err = c.netError(ctx, cmd, "control", err)
 	c.Close()
-	if ctx.Err() == nil {
-		// The network deadline set from ctx's deadline can fire a moment
-		// before ctx's own timer: report that as the context's expiry.
-		var ne net.Error
-		if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) && errors.As(err, &ne) && ne.Timeout() {
-			return fmt.Errorf("%w (%v)", context.DeadlineExceeded, err)
+	return err
+}
+
+// netError describes err, a failure of I/O on the control or data
+// connection during cmd: the context's error when the caller's context
+// caused it, ErrClosed when Close did, else an *OpError naming the
+// command, the connection and the timeout that fired.
+func (c *Conn) netError(ctx context.Context, cmd, conn string, err error) error {
+	if cause := context.Cause(ctx); cause != nil {
+		if errors.Is(err, cause) {
+			return err
 		}
-	}
-	if cause := context.Cause(ctx); cause != nil && !errors.Is(err, cause) {
 		return fmt.Errorf("%w (%v)", cause, err)
 	}
-	return err
+	// The network deadline set from ctx's deadline can fire a moment
+	// before ctx's own timer: report that as the context's expiry.
+	if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) && errors.Is(err, os.ErrDeadlineExceeded) {
+		return fmt.Errorf("%w (%v)", context.DeadlineExceeded, err)
+	}
+	oe := &OpError{Cmd: maskCommand(cmd), Conn: conn, Err: err}
+	if c.closed.Load() && !errors.Is(err, os.ErrDeadlineExceeded) {
+		oe.Err = fmt.Errorf("%w (%v)", ErrClosed, err)
+	} else if errors.Is(err, os.ErrDeadlineExceeded) {
+		oe.Timeout = c.cfg.timeout
+	}
+	return oe
 }
 
 // send writes one command line, refusing CR, LF and NUL.
@@ -230,7 +216,7 @@ func (c *Conn) send(ctx context.Context, line string) error {
 	_, err := c.nc.Write([]byte(line + "\r\n"))
 	stop()
 	if err != nil {
-		return c.fail(ctx, err)
+		return c.fail(ctx, line, err)
 	}
 	return nil
 }
@@ -249,7 +235,7 @@ func (c *Conn) read(ctx context.Context, cmd string) (Reply, error) {
 			// class ErrLineTooLong: the error matches it and ErrProtocol.
 			return Reply{}, &Error{Text: err.Error(), Cmd: maskCommand(cmd), class: ErrLineTooLong}
 		}
-		return Reply{}, c.fail(ctx, err)
+		return Reply{}, c.fail(ctx, cmd, err)
 	}
 	if c.cfg.debug.on(2) {
 		for _, l := range r.Lines() {
@@ -257,6 +243,11 @@ func (c *Conn) read(ctx context.Context, cmd string) (Reply, error) {
 		}
 	}
 	c.cfg.debug.print(1, "resp", r.Text)
+	if r.Code == 421 {
+		// "Service not available, closing control connection": the
+		// server is gone after this reply, so the session is too.
+		c.Close()
+	}
 	return r, nil
 }
 
@@ -290,34 +281,34 @@ func (c *Conn) voidCmd(ctx context.Context, line string) (Reply, error) {
 // matching ErrTemporary or ErrPermanent (ftplib's sendcmd). A command
 // containing CR, LF or NUL is refused with ErrInvalidCommand.
 func (c *Conn) Cmd(ctx context.Context, format string, args ...any) (Reply, error) {
-	if err := c.acquire(); err != nil {
-		return Reply{}, err
-	}
-	defer c.release()
-	return c.cmd(ctx, fmt.Sprintf(format, args...))
+	var r Reply
+	err := c.do(func() (err error) {
+		r, err = c.cmd(ctx, fmt.Sprintf(format, args...))
+		return err
+	})
+	return r, err
 }
 
 // VoidCmd is Cmd requiring a 2xx reply; any other is an error matching
 // ErrUnexpectedReply (ftplib's voidcmd).
 func (c *Conn) VoidCmd(ctx context.Context, format string, args ...any) (Reply, error) {
-	if err := c.acquire(); err != nil {
-		return Reply{}, err
-	}
-	defer c.release()
-	return c.voidCmd(ctx, fmt.Sprintf(format, args...))
+	var r Reply
+	err := c.do(func() (err error) {
+		r, err = c.voidCmd(ctx, fmt.Sprintf(format, args...))
+		return err
+	})
+	return r, err
 }
 
 // Quit sends QUIT and closes the connection, whatever the reply (ftplib
 // leaves the connection open when QUIT fails; here it is closed either
 // way and the failure is returned).
 func (c *Conn) Quit(ctx context.Context) error {
-	if err := c.acquire(); err != nil {
+	return c.do(func() error {
+		_, err := c.voidCmd(ctx, "QUIT")
+		c.Close()
 		return err
-	}
-	defer c.release()
-	_, err := c.voidCmd(ctx, "QUIT")
-	c.Close()
-	return err
+	})
 }
 
 // Login logs in as user with password pass. An empty user means
@@ -325,8 +316,9 @@ func (c *Conn) Quit(ctx context.Context) error {
 // "anonymous@" or "-anonymous@" as ftplib does. If the server asks for
 // an account (3xx after PASS), LoginAccount is needed.
 //
-// On a Conn dialled with WithExplicitTLS, Login then protects the data
-// channel (PBSZ 0, PROT P) unless WithClearData was given.
+// On a Conn dialled with WithExplicitTLS or WithImplicitTLS, Login then
+// protects the data channel (PBSZ 0, PROT P) unless WithClearData was
+// given.
 func (c *Conn) Login(ctx context.Context, user, pass string) error {
 	return c.LoginAccount(ctx, user, pass, "")
 }
@@ -335,10 +327,6 @@ func (c *Conn) Login(ctx context.Context, user, pass string) error {
 // ACCT acct is sent after any 3xx reply to PASS (even when acct is empty,
 // as ftplib does).
 func (c *Conn) LoginAccount(ctx context.Context, user, pass, acct string) error {
-	if err := c.acquire(); err != nil {
-		return err
-	}
-	defer c.release()
 	if user == "" {
 		user = "anonymous"
 	}
@@ -350,6 +338,10 @@ func (c *Conn) LoginAccount(ctx context.Context, user, pass, acct string) error 
 			return ErrInvalidCommand
 		}
 	}
+	return c.do(func() error { return c.login(ctx, user, pass, acct) })
+}
+
+func (c *Conn) login(ctx context.Context, user, pass, acct string) error {
 	if c.tlsConfig != nil && !c.secure {
 		if _, err := c.authTLS(ctx); err != nil {
 			return err
@@ -368,11 +360,16 @@ func (c *Conn) LoginAccount(ctx context.Context, user, pass, acct string) error 
 	if r.kind() != '2' {
 		return unexpected("USER", r)
 	}
-	c.sess = sessionInfo{}
+	c.forget()
 	if c.tlsConfig != nil && !c.cfg.clearData && !c.protP {
 		return c.protectData(ctx)
 	}
 	return nil
+}
+
+// forget drops what the session has learnt of its server.
+func (c *Conn) forget() {
+	c.feat, c.syst, c.noListAll = nil, nil, false
 }
 
 // Account sends ACCT with the given account information (ftplib's acct).

@@ -39,7 +39,7 @@ func Example() {
 	if err := c.Login(ctx, srv.User, srv.Password); err != nil {
 		log.Fatal(err)
 	}
-	if err := c.StorBinary(ctx, "STOR hello.txt", strings.NewReader("hello, world\n")); err != nil {
+	if err := c.StorBinaryCmd(ctx, "STOR hello.txt", strings.NewReader("hello, world\n")); err != nil {
 		log.Fatal(err)
 	}
 	names, err := c.NameList(ctx)
@@ -48,7 +48,7 @@ func Example() {
 	}
 	fmt.Println(names)
 	var buf bytes.Buffer
-	if err := c.RetrBinary(ctx, "RETR hello.txt", &buf); err != nil {
+	if err := c.RetrBinaryCmd(ctx, "RETR hello.txt", &buf); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Print(buf.String())

@@ -60,10 +60,10 @@ func TestFault_wrong_reply_codes(t *testing.T) {
 		{"user 150", "USER", "150 what", func(ctx context.Context, c *Conn) error { return c.Login(ctx, "u", "p") }, ErrUnexpectedReply},
 		{"user 530", "USER", "530 no", func(ctx context.Context, c *Conn) error { return c.Login(ctx, "u", "p") }, ErrPermanent},
 		{"abor 200", "ABOR", "200 what", func(ctx context.Context, c *Conn) error { _, err := c.Abort(ctx); return err }, ErrProtocol},
-		{"epsv 227", "EPSV", "227 what", func(ctx context.Context, c *Conn) error { return c.RetrBinary(ctx, "RETR x", io.Discard) }, ErrUnexpectedReply},
-		{"epsv 229 malformed", "EPSV", "229 (|||x|)", func(ctx context.Context, c *Conn) error { return c.RetrBinary(ctx, "RETR x", io.Discard) }, ErrProtocol},
-		{"type 500", "TYPE", "500 no", func(ctx context.Context, c *Conn) error { return c.RetrBinary(ctx, "RETR x", io.Discard) }, ErrPermanent},
-		{"type 331", "TYPE", "331 what", func(ctx context.Context, c *Conn) error { return c.RetrBinary(ctx, "RETR x", io.Discard) }, ErrUnexpectedReply},
+		{"epsv 227", "EPSV", "227 what", func(ctx context.Context, c *Conn) error { return c.RetrBinaryCmd(ctx, "RETR x", io.Discard) }, ErrUnexpectedReply},
+		{"epsv 229 malformed", "EPSV", "229 (|||x|)", func(ctx context.Context, c *Conn) error { return c.RetrBinaryCmd(ctx, "RETR x", io.Discard) }, ErrProtocol},
+		{"type 500", "TYPE", "500 no", func(ctx context.Context, c *Conn) error { return c.RetrBinaryCmd(ctx, "RETR x", io.Discard) }, ErrPermanent},
+		{"type 331", "TYPE", "331 what", func(ctx context.Context, c *Conn) error { return c.RetrBinaryCmd(ctx, "RETR x", io.Discard) }, ErrUnexpectedReply},
 		{"size 213 junk", "SIZE", "213 lots", func(ctx context.Context, c *Conn) error { _, err := c.Size(ctx, "x"); return err }, ErrProtocol},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -181,7 +181,7 @@ func TestFault_drop_mid_transfer(t *testing.T) {
 		dc.Write([]byte("0123456789"))
 		fc.Close()
 	}))
-	err := c.RetrBinary(ctx, "RETR x", io.Discard)
+	err := c.RetrBinaryCmd(ctx, "RETR x", io.Discard)
 	if err == nil || !IsSessionError(err) {
 		t.Fatalf("err %v", err)
 	}
@@ -196,7 +196,7 @@ func TestFault_short_transfer_announced_size(t *testing.T) {
 		fc.Expect("NOOP")
 		fc.Reply("200 ok")
 	}))
-	err := c.RetrBinary(ctx, "RETR x", io.Discard)
+	err := c.RetrBinaryCmd(ctx, "RETR x", io.Discard)
 	wantIs(t, err, ErrShortTransfer)
 	wantIs(t, err, ErrProtocol)
 	if err := c.Noop(ctx); err != nil {
@@ -212,7 +212,7 @@ func TestFault_no_completion_reply(t *testing.T) {
 		fc.Close()
 	}))
 	var buf bytes.Buffer
-	err := c.RetrBinary(ctx, "RETR x", &buf)
+	err := c.RetrBinaryCmd(ctx, "RETR x", &buf)
 	wantIs(t, err, ErrShortTransfer)
 	if buf.String() != "0123456789" {
 		t.Errorf("data %q", buf.String())
@@ -262,7 +262,7 @@ func TestFault_passive_refused(t *testing.T) {
 		fc.Expect("NOOP")
 		fc.Reply("200 ok")
 	})
-	err := c.RetrBinary(ctx, "RETR x", io.Discard)
+	err := c.RetrBinaryCmd(ctx, "RETR x", io.Discard)
 	if err == nil || !IsSessionError(err) {
 		t.Fatalf("err %v", err)
 	}
@@ -286,7 +286,7 @@ func TestFault_passive_never_accepted(t *testing.T) {
 		fc.ReadCommand()
 	}, WithTimeout(300*time.Millisecond))
 	start := time.Now()
-	if err := c.RetrBinary(ctx, "RETR x", io.Discard); err == nil {
+	if err := c.RetrBinaryCmd(ctx, "RETR x", io.Discard); err == nil {
 		t.Fatal("no error")
 	}
 	if d := time.Since(start); d > 5*time.Second {
@@ -305,7 +305,7 @@ func TestFault_active_never_arrives(t *testing.T) {
 		fc.ReadCommand()
 	}, WithActiveMode(), WithTimeout(300*time.Millisecond))
 	start := time.Now()
-	if err := c.RetrBinary(ctx, "RETR x", io.Discard); err == nil {
+	if err := c.RetrBinaryCmd(ctx, "RETR x", io.Discard); err == nil {
 		t.Fatal("no error")
 	}
 	if d := time.Since(start); d > 5*time.Second {
@@ -341,7 +341,7 @@ func TestFault_active_from_foreign_address(t *testing.T) {
 		fc.Expect("NOOP")
 		fc.Reply("200 ok")
 	}, WithActiveMode())
-	err := c.RetrBinary(ctx, "RETR x", io.Discard)
+	err := c.RetrBinaryCmd(ctx, "RETR x", io.Discard)
 	wantIs(t, err, ErrProtocol)
 	if err == nil || !strings.Contains(err.Error(), "127.0.0.2") {
 		t.Errorf("err %v", err)
@@ -373,7 +373,7 @@ func TestFault_pasv_foreign_address(t *testing.T) {
 		fc.Reply("226 ok")
 	}, WithDisabledEPSV())
 	var buf bytes.Buffer
-	if err := c.RetrBinary(ctx, "RETR x", &buf); err != nil {
+	if err := c.RetrBinaryCmd(ctx, "RETR x", &buf); err != nil {
 		t.Fatal(err)
 	}
 	if got := <-saw; got != "127.0.0.1" {
@@ -406,7 +406,7 @@ func TestFault_epsv_refused_falls_back_and_remembers(t *testing.T) {
 		serve(fc)
 	})
 	for _, name := range []string{"a", "b"} {
-		if err := c.RetrBinary(ctx, "RETR "+name, io.Discard); err != nil {
+		if err := c.RetrBinaryCmd(ctx, "RETR "+name, io.Discard); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -426,10 +426,10 @@ func TestFault_control_characters_refused(t *testing.T) {
 			"Login pass":   c.Login(ctx, "u", bad),
 			"Login acct":   c.LoginAccount(ctx, "u", "p", bad),
 			"Account":      c.Account(ctx, bad),
-			"RetrBinary":   c.RetrBinary(ctx, "RETR "+bad, io.Discard),
-			"StorBinary":   c.StorBinary(ctx, "STOR "+bad, strings.NewReader("x")),
-			"RetrLines":    c.RetrLines(ctx, "RETR "+bad, func(string) error { return nil }),
-			"StorLines":    c.StorLines(ctx, "STOR "+bad, strings.NewReader("x"), nil),
+			"RetrBinary":   c.RetrBinaryCmd(ctx, "RETR "+bad, io.Discard),
+			"StorBinary":   c.StorBinaryCmd(ctx, "STOR "+bad, strings.NewReader("x")),
+			"RetrLines":    c.RetrLinesCmd(ctx, "RETR "+bad, func(string) error { return nil }),
+			"StorLines":    c.StorLinesCmd(ctx, "STOR "+bad, strings.NewReader("x"), nil),
 			"Noop via Cmd": func() error { _, err := c.Cmd(ctx, "%s", bad); return err }(),
 			"VoidCmd":      func() error { _, err := c.VoidCmd(ctx, "SITE %s", bad); return err }(),
 			"Mkd":          func() error { _, err := c.Mkd(ctx, bad); return err }(),
@@ -437,7 +437,7 @@ func TestFault_control_characters_refused(t *testing.T) {
 			"Retr":         func() error { _, err := c.Retr(ctx, bad); return err }(),
 			"Stor":         func() error { _, err := c.Stor(ctx, bad); return err }(),
 			"Append":       func() error { _, err := c.Append(ctx, bad); return err }(),
-			"TransferCmd":  func() error { _, err := c.TransferCmd(ctx, "RETR "+bad, 0); return err }(),
+			"TransferCmd":  func() error { _, err := c.TransferCmd(ctx, "RETR "+bad); return err }(),
 			"NameList":     func() error { _, err := c.NameList(ctx, bad); return err }(),
 			"List":         func() error { _, err := c.List(ctx, bad); return err }(),
 			"MLSD path": func() error {
@@ -546,7 +546,7 @@ func TestFault_cancel_mid_download(t *testing.T) {
 	c, f, ctx := fakeDial(t, passiveRetr(abortingRetr))
 	dctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	err := c.RetrBinary(dctx, "RETR x", &cancelAfter{cancel: cancel})
+	err := c.RetrBinaryCmd(dctx, "RETR x", &cancelAfter{cancel: cancel})
 	wantIs(t, err, context.Canceled)
 	if dir, err := c.Pwd(ctx); err != nil || dir != "/d" {
 		t.Fatalf("Pwd after the cancelled download: %q %v", dir, err)

@@ -5,13 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 )
-
-// ErrFeatureNotSupported is returned (wrapped) by a method that needs a
-// feature the server does not advertise in its FEAT reply, such as Hash
-// on a server with neither HASH nor any X-checksum command.
-var ErrFeatureNotSupported = errors.New("ftp: feature not supported by the server")
 
 // Features is the set of extensions a server lists in its FEAT reply
 // (RFC 2389), keyed by the upper-cased feature name. The value holds the
@@ -45,39 +39,28 @@ func parseFeatures(r Reply) Features {
 	return f
 }
 
-// sessionInfo is what a Conn learns about its server and keeps for later
-// calls: the FEAT set and the SYST reply. It is only read and written
-// while the session is held, and forgotten by Login and AuthTLS, after
-// which a server may advertise more.
-type sessionInfo struct {
-	feat     Features
-	haveFeat bool
-	syst     string
-	haveSyst bool
-	// noListAll is set once the server has refused "LIST -a".
-	noListAll bool
-}
-
-// info returns what c knows of its server.
-func (c *Conn) info() *sessionInfo { return &c.sess }
-
-// Features sends FEAT and returns the features the server advertises.
-// A server that does not know FEAT (a 5xx reply) has no features: the
-// result is an empty set and no error. The set is remembered for the
-// methods that depend on it (Stat, ReadDir, Walk, Hash, UTF8); calling
-// Features again, after logging in for example, refreshes it.
+// Features returns the features the server advertises in its FEAT
+// reply. FEAT is sent once per session, the first time any method needs
+// it (Features, Stat, ReadDir, Walk, Hash, UTF8, a Client); the set is
+// cached on the Conn, which is the one place it is kept, and forgotten
+// when Login or AuthTLS changes what the server may advertise. A server
+// that does not know FEAT (a 5xx reply) has no features: the result is
+// an empty set and no error. The caller must not modify the map.
 func (c *Conn) Features(ctx context.Context) (Features, error) {
 	var f Features
-	err := c.do(func() error {
-		var err error
-		f, err = c.fetchFeatures(ctx)
+	err := c.do(func() (err error) {
+		f, err = c.features(ctx)
 		return err
 	})
 	return f, err
 }
 
-// fetchFeatures sends FEAT for a caller holding the session.
-func (c *Conn) fetchFeatures(ctx context.Context) (Features, error) {
+// features returns the cached FEAT set, sending FEAT the first time.
+// The caller holds the session.
+func (c *Conn) features(ctx context.Context) (Features, error) {
+	if c.feat != nil {
+		return c.feat, nil
+	}
 	r, err := c.cmd(ctx, "FEAT")
 	var fe *Error
 	switch {
@@ -93,156 +76,8 @@ func (c *Conn) fetchFeatures(ctx context.Context) (Features, error) {
 	case r.kind() != '2':
 		return nil, unexpected("FEAT", r)
 	}
-	f := parseFeatures(r)
-	in := c.info()
-	in.feat, in.haveFeat = f, true
-	return f, nil
-}
-
-// features returns the remembered FEAT set, sending FEAT the first time.
-// The caller holds the session.
-func (c *Conn) features(ctx context.Context) (Features, error) {
-	if in := c.info(); in.haveFeat {
-		return in.feat, nil
-	}
-	return c.fetchFeatures(ctx)
-}
-
-// System returns the server's answer to SYST without its reply code,
-// such as "UNIX Type: L8". The answer is remembered for ReadDir, which
-// uses it to choose a listing format.
-func (c *Conn) System(ctx context.Context) (string, error) {
-	var s string
-	err := c.do(func() error {
-		r, err := c.voidCmd(ctx, "SYST")
-		if err != nil {
-			return err
-		}
-		s = r.Message()
-		in := c.info()
-		in.syst, in.haveSyst = s, true
-		return nil
-	})
-	return s, err
-}
-
-// system returns the remembered SYST answer, sending SYST the first
-// time; a server that refuses SYST gives "". The caller holds the
-// session.
-func (c *Conn) system(ctx context.Context) (string, error) {
-	in := c.info()
-	if in.haveSyst {
-		return in.syst, nil
-	}
-	r, err := c.cmd(ctx, "SYST")
-	var fe *Error
-	switch {
-	case errors.As(err, &fe) && fe.Code/100 == 5 && fe.Code != 530:
-		r = Reply{}
-	case err != nil:
-		return "", err
-	}
-	if r.kind() == '2' {
-		in.syst = r.Message()
-	}
-	in.haveSyst = true
-	return in.syst, nil
-}
-
-// Status sends STAT with the arguments, separated by spaces, and returns
-// the 2xx reply: the server's status without arguments, or a listing of
-// a path (a 211, 212 or 213 multi-line reply) with one.
-func (c *Conn) Status(ctx context.Context, args ...string) (Reply, error) {
-	var r Reply
-	err := c.do(func() error {
-		var err error
-		r, err = c.voidCmd(ctx, strings.TrimSpace("STAT "+strings.Join(args, " ")))
-		return err
-	})
-	return r, err
-}
-
-// Site sends "SITE args", a server-specific command such as "CHMOD 644
-// file", and returns the 2xx reply.
-func (c *Conn) Site(ctx context.Context, args string) (Reply, error) {
-	var r Reply
-	err := c.do(func() error {
-		var err error
-		r, err = c.voidCmd(ctx, "SITE "+args)
-		return err
-	})
-	return r, err
-}
-
-// ModTime returns the modification time of the file path (MDTM, RFC
-// 3659: a 213 reply YYYYMMDDHHMMSS with an optional fraction of a
-// second, in UTC).
-func (c *Conn) ModTime(ctx context.Context, path string) (time.Time, error) {
-	var t time.Time
-	err := c.do(func() error {
-		var err error
-		t, err = c.modTime(ctx, path)
-		return err
-	})
-	return t, err
-}
-
-// modTime is ModTime for a caller holding the session.
-func (c *Conn) modTime(ctx context.Context, path string) (time.Time, error) {
-	cmd := "MDTM " + path
-	r, err := c.cmd(ctx, cmd)
-	if err != nil {
-		return time.Time{}, err
-	}
-	if r.Code != 213 {
-		return time.Time{}, unexpected(cmd, r)
-	}
-	t, ok := parseMDTM(strings.TrimSpace(r.Message()))
-	if !ok {
-		return time.Time{}, protocolError(cmd, "malformed 213 reply: "+r.Text)
-	}
-	return t, nil
-}
-
-// parseMDTM parses a time-val of RFC 3659: YYYYMMDDHHMMSS, optionally
-// followed by "." and one or more digits, in UTC.
-func parseMDTM(s string) (time.Time, bool) {
-	whole, frac, hasFrac := strings.Cut(s, ".")
-	if len(whole) != 14 || !allDigits(whole) || (hasFrac && (frac == "" || !allDigits(frac))) {
-		return time.Time{}, false
-	}
-	t, err := time.Parse("20060102150405", whole)
-	if err != nil {
-		return time.Time{}, false
-	}
-	if hasFrac {
-		ns := 0
-		for i := 0; i < 9; i++ {
-			ns *= 10
-			if i < len(frac) {
-				ns += int(frac[i] - '0')
-			}
-		}
-		t = t.Add(time.Duration(ns))
-	}
-	return t, true
-}
-
-func allDigits(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if !isDigit(s[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-// SetModTime sets the modification time of the file path to t, to the
-// second (MFMT, draft-somers-ftp-mfxx: "MFMT YYYYMMDDHHMMSS path" in
-// UTC, answered 213).
-func (c *Conn) SetModTime(ctx context.Context, path string, t time.Time) error {
-	_, err := c.VoidCmd(ctx, "MFMT %s %s", t.UTC().Format("20060102150405"), path)
-	return err
+	c.feat = parseFeatures(r)
+	return c.feat, nil
 }
 
 // The hash commands that predate HASH, by algorithm.
@@ -335,7 +170,7 @@ func (c *Conn) hashCmd(ctx context.Context, path, algo, params string) (string, 
 			}
 			b = append(b, a)
 		}
-		c.info().feat["HASH"] = strings.Join(b, ";")
+		c.feat["HASH"] = strings.Join(b, ";")
 	}
 	cmd := "HASH " + path
 	r, err := c.voidCmd(ctx, cmd)
@@ -366,39 +201,6 @@ func hexField(msg string, from int) string {
 		}
 	}
 	return ""
-}
-
-// Allocate asks the server to reserve n bytes for the next upload
-// (ALLO). Servers that need no reservation answer 202, which is success
-// too.
-func (c *Conn) Allocate(ctx context.Context, n int64) error {
-	_, err := c.VoidCmd(ctx, "ALLO %d", n)
-	return err
-}
-
-// StoreUnique opens a binary upload to a new file whose name the server
-// chooses (STOU). The name is taken from the server's 150 reply in the
-// form of RFC 1123 ("150 FILE: name"); it is "" when the reply does not
-// give it, in which case the completion reply, available from the
-// DataConn's Reply after Close, may. Write the file to the DataConn and
-// Close it as for Stor.
-func (c *Conn) StoreUnique(ctx context.Context) (*DataConn, string, error) {
-	d, err := c.open(ctx, "STOU", nil)
-	if err != nil {
-		return nil, "", err
-	}
-	return d, uniqueName(d.start), nil
-}
-
-// uniqueName returns the file name of a STOU reply "1xx FILE: name" or
-// "2xx FILE: name", or "".
-func uniqueName(r Reply) string {
-	msg := r.Message()
-	i := strings.Index(strings.ToUpper(msg), "FILE:")
-	if i < 0 {
-		return ""
-	}
-	return strings.TrimSpace(msg[i+len("FILE:"):])
 }
 
 // UTF8 reports whether the server advertises UTF8 in its FEAT reply,

@@ -348,7 +348,7 @@ func TestFTPLib_retrbinary(t *testing.T) {
 	both(t, func(t *testing.T, e *env) {
 		var buf bytes.Buffer
 		blocks := 0
-		err := e.c.RetrBinary(e.ctx, "RETR foo", &buf, WithBlockFunc(func([]byte) { blocks++ }))
+		err := e.c.RetrBinaryCmd(e.ctx, "RETR foo", &buf, WithBlockFunc(func([]byte) { blocks++ }))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -367,7 +367,7 @@ func TestFTPLib_retrbinary_rest(t *testing.T) {
 	both(t, func(t *testing.T, e *env) {
 		for _, rest := range []int{0, 10, 20} {
 			var buf bytes.Buffer
-			if err := e.c.RetrBinary(e.ctx, "RETR foo", &buf, WithOffset(int64(rest))); err != nil {
+			if err := e.c.RetrBinaryCmd(e.ctx, "RETR foo", &buf, WithOffset(int64(rest))); err != nil {
 				t.Fatal(err)
 			}
 			wantBytes(t, buf.Bytes(), ftptest.Encode(string([]rune(ftptest.RetrData)[rest:]), "utf-8"))
@@ -379,7 +379,7 @@ func TestFTPLib_retrbinary_rest(t *testing.T) {
 func TestFTPLib_retrlines(t *testing.T) {
 	both(t, func(t *testing.T, e *env) {
 		var got strings.Builder
-		err := e.c.RetrLines(e.ctx, "retr", func(l string) error { got.WriteString(l); return nil })
+		err := e.c.RetrLinesCmd(e.ctx, "retr", func(l string) error { got.WriteString(l); return nil })
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -393,7 +393,7 @@ func TestFTPLib_retrlines(t *testing.T) {
 func TestFTPLib_storbinary(t *testing.T) {
 	both(t, func(t *testing.T, e *env) {
 		called := 0
-		if err := e.c.StorBinary(e.ctx, "stor", bytes.NewReader(retrData), WithBlockFunc(func([]byte) { called++ })); err != nil {
+		if err := e.c.StorBinaryCmd(e.ctx, "stor", bytes.NewReader(retrData), WithBlockFunc(func([]byte) { called++ })); err != nil {
 			t.Fatal(err)
 		}
 		got, _, _ := e.d.State()
@@ -408,7 +408,7 @@ func TestFTPLib_storbinary(t *testing.T) {
 // Different: the offset is an int64 (ftplib also takes the string '30').
 func TestFTPLib_storbinary_rest(t *testing.T) {
 	both(t, func(t *testing.T, e *env) {
-		if err := e.c.StorBinary(e.ctx, "stor", bytes.NewReader(retrData), WithOffset(30)); err != nil {
+		if err := e.c.StorBinaryCmd(e.ctx, "stor", bytes.NewReader(retrData), WithOffset(30)); err != nil {
 			t.Fatal(err)
 		}
 		wantCmds(t, e.cmds(), "TYPE I", "EPSV", "REST 30", "stor")
@@ -421,7 +421,7 @@ func TestFTPLib_storlines(t *testing.T) {
 	both(t, func(t *testing.T, e *env) {
 		in := ftptest.Encode(strings.ReplaceAll(ftptest.RetrData, "\r\n", "\n"), "utf-8")
 		called := 0
-		if err := e.c.StorLines(e.ctx, "stor foo", bytes.NewReader(in), func([]byte) { called++ }); err != nil {
+		if err := e.c.StorLinesCmd(e.ctx, "stor foo", bytes.NewReader(in), func([]byte) { called++ }); err != nil {
 			t.Fatal(err)
 		}
 		got, _, _ := e.d.State()
@@ -537,7 +537,7 @@ func TestFTPLib_mlsd(t *testing.T) {
 // PORT command, with the control connection's local IP.
 func TestFTPLib_makeport(t *testing.T) {
 	both(t, func(t *testing.T, e *env) {
-		if err := e.c.RetrBinary(e.ctx, "RETR foo", io.Discard); err != nil {
+		if err := e.c.RetrBinaryCmd(e.ctx, "RETR foo", io.Discard); err != nil {
 			t.Fatal(err)
 		}
 		c := e.cmds()
@@ -556,7 +556,7 @@ func TestFTPLib_makeport(t *testing.T) {
 func TestFTPLib_makepasv(t *testing.T) {
 	both(t, func(t *testing.T, e *env) {
 		var buf bytes.Buffer
-		if err := e.c.RetrBinary(e.ctx, "RETR foo", &buf); err != nil {
+		if err := e.c.RetrBinaryCmd(e.ctx, "RETR foo", &buf); err != nil {
 			t.Fatal(err)
 		}
 		wantBytes(t, buf.Bytes(), retrData)
@@ -572,7 +572,7 @@ func TestFTPLib_makepasv_issue43285_security_disabled(t *testing.T) {
 		e.d.Lock()
 		e.d.PASVAddress = "127.0.0.2"
 		e.d.Unlock()
-		err := e.c.RetrBinary(e.ctx, "RETR foo", io.Discard)
+		err := e.c.RetrBinaryCmd(e.ctx, "RETR foo", io.Discard)
 		if err == nil || !strings.Contains(err.Error(), "127.0.0.2") {
 			t.Errorf("err %v, want a failed connection to 127.0.0.2", err)
 		}
@@ -587,7 +587,7 @@ func TestFTPLib_makepasv_issue43285_security_enabled_default(t *testing.T) {
 		e.d.Lock()
 		e.d.PASVAddress = "127.0.0.2"
 		e.d.Unlock()
-		if err := e.c.RetrBinary(e.ctx, "RETR foo", io.Discard); err != nil {
+		if err := e.c.RetrBinaryCmd(e.ctx, "RETR foo", io.Discard); err != nil {
 			t.Fatal(err)
 		}
 	}, WithDisabledEPSV())
@@ -717,7 +717,7 @@ func TestFTPLib_retrlines_too_long(t *testing.T) {
 		if _, err := e.c.Cmd(e.ctx, "SETLONGRETR %d", DefaultMaxLineLength*2); err != nil {
 			t.Fatal(err)
 		}
-		err := e.c.RetrLines(e.ctx, "retr", func(string) error { return nil })
+		err := e.c.RetrLinesCmd(e.ctx, "retr", func(string) error { return nil })
 		wantIs(t, err, ErrLineTooLong)
 		wantIs(t, err, ErrProtocol)
 		// Better than ftplib: the aborted transfer left the session in step.
@@ -729,7 +729,7 @@ func TestFTPLib_retrlines_too_long(t *testing.T) {
 
 func TestFTPLib_storlines_too_long(t *testing.T) {
 	both(t, func(t *testing.T, e *env) {
-		err := e.c.StorLines(e.ctx, "stor", bytes.NewReader(bytes.Repeat([]byte("x"), DefaultMaxLineLength*2)), nil)
+		err := e.c.StorLinesCmd(e.ctx, "stor", bytes.NewReader(bytes.Repeat([]byte("x"), DefaultMaxLineLength*2)), nil)
 		wantIs(t, err, ErrLineTooLong)
 		if err := e.c.Noop(e.ctx); err != nil {
 			t.Errorf("Noop after the failed transfer: %v", err)
@@ -749,20 +749,20 @@ func TestFTPLib_encoding_param(t *testing.T) {
 				e.d.Unlock()
 				want := ftptest.Encode(ftptest.RetrData, enc)
 				var buf bytes.Buffer
-				if err := e.c.RetrBinary(e.ctx, "retr", &buf); err != nil {
+				if err := e.c.RetrBinaryCmd(e.ctx, "retr", &buf); err != nil {
 					t.Fatal(err)
 				}
 				wantBytes(t, buf.Bytes(), want)
 				e.d.Lock()
 				e.d.Received = nil
 				e.d.Unlock()
-				if err := e.c.StorBinary(e.ctx, "stor", bytes.NewReader(want)); err != nil {
+				if err := e.c.StorBinaryCmd(e.ctx, "stor", bytes.NewReader(want)); err != nil {
 					t.Fatal(err)
 				}
 				got, _, _ := e.d.State()
 				wantBytes(t, got, want)
 				var lines []string
-				if err := e.c.RetrLines(e.ctx, "retr", func(l string) error { lines = append(lines, l); return nil }); err != nil {
+				if err := e.c.RetrLinesCmd(e.ctx, "retr", func(l string) error { lines = append(lines, l); return nil }); err != nil {
 					t.Fatal(err)
 				}
 				if strings.Join(lines, "") != string(bytes.ReplaceAll(want, []byte("\r\n"), nil)) {
@@ -797,7 +797,7 @@ func TestFTPLib_IPv6_af(t *testing.T) {
 
 func TestFTPLib_IPv6_makeport(t *testing.T) {
 	e := newEnv6(t, WithActiveMode())
-	if err := e.c.RetrBinary(e.ctx, "RETR foo", io.Discard); err != nil {
+	if err := e.c.RetrBinaryCmd(e.ctx, "RETR foo", io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	c := e.cmds()
@@ -809,7 +809,7 @@ func TestFTPLib_IPv6_makeport(t *testing.T) {
 
 func TestFTPLib_IPv6_makepasv(t *testing.T) {
 	e := newEnv6(t)
-	if err := e.c.RetrBinary(e.ctx, "RETR foo", io.Discard); err != nil {
+	if err := e.c.RetrBinaryCmd(e.ctx, "RETR foo", io.Discard); err != nil {
 		t.Fatal(err)
 	}
 	wantCmds(t, e.cmds(), "TYPE I", "EPSV", "RETR foo")
@@ -822,7 +822,7 @@ func TestFTPLib_IPv6_transfer(t *testing.T) {
 			t.Fatal(err)
 		}
 		var buf bytes.Buffer
-		if err := e.c.RetrBinary(e.ctx, "RETR foo", &buf); err != nil {
+		if err := e.c.RetrBinaryCmd(e.ctx, "RETR foo", &buf); err != nil {
 			t.Fatal(err)
 		}
 		wantBytes(t, buf.Bytes(), retrData)
@@ -1305,7 +1305,7 @@ func TestFTPLib_gap_200_before_150(t *testing.T) {
 		fc.Reply("226 done")
 	})
 	var buf bytes.Buffer
-	if err := c.RetrBinary(ctx, "RETR x", &buf); err != nil {
+	if err := c.RetrBinaryCmd(ctx, "RETR x", &buf); err != nil {
 		t.Fatal(err)
 	}
 	wantBytes(t, buf.Bytes(), payload)

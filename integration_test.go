@@ -104,7 +104,7 @@ func (w *rsTestWriter) Write(p []byte) (int, error) {
 func rsRoundTrip(t testing.TB, ctx context.Context, c *ftp.Conn, srv *realserver.Server, name string, data []byte) {
 	t.Helper()
 	want := rsSum(data)
-	if err := c.StorBinary(ctx, "STOR "+name, bytes.NewReader(data)); err != nil {
+	if err := c.StorBinaryCmd(ctx, "STOR "+name, bytes.NewReader(data)); err != nil {
 		t.Fatalf("STOR %s (%d bytes): %v", name, len(data), err)
 	}
 	if got, n := rsFileSum(t, srv.Path(name)); got != want || n != int64(len(data)) {
@@ -115,7 +115,7 @@ func rsRoundTrip(t testing.TB, ctx context.Context, c *ftp.Conn, srv *realserver
 		t.Fatalf("SIZE %s = %d, %v; want %d", name, size, err, len(data))
 	}
 	var buf bytes.Buffer
-	if err := c.RetrBinary(ctx, "RETR "+name, &buf); err != nil {
+	if err := c.RetrBinaryCmd(ctx, "RETR "+name, &buf); err != nil {
 		t.Fatalf("RETR %s: %v", name, err)
 	}
 	if got := rsSum(buf.Bytes()); got != want {
@@ -130,7 +130,7 @@ func rsBigRoundTrip(t testing.TB, ctx context.Context, c *ftp.Conn, srv *realser
 	h := sha256.New()
 	start := time.Now()
 	src := io.TeeReader(io.LimitReader(rsStream(seed), size), h)
-	if err := c.StorBinary(ctx, "STOR "+name, src); err != nil {
+	if err := c.StorBinaryCmd(ctx, "STOR "+name, src); err != nil {
 		t.Fatalf("STOR %s: %v", name, err)
 	}
 	up := time.Since(start)
@@ -140,7 +140,7 @@ func rsBigRoundTrip(t testing.TB, ctx context.Context, c *ftp.Conn, srv *realser
 	}
 	h.Reset()
 	start = time.Now()
-	if err := c.RetrBinary(ctx, "RETR "+name, h); err != nil {
+	if err := c.RetrBinaryCmd(ctx, "RETR "+name, h); err != nil {
 		t.Fatalf("RETR %s: %v", name, err)
 	}
 	if got := hex.EncodeToString(h.Sum(nil)); got != want {
@@ -325,7 +325,7 @@ func rsSession(t *testing.T, ctx context.Context, c *ftp.Conn, srv *realserver.S
 	data := rsData(3, mib)
 	for _, off := range []int64{1, 4096, mib/2 + 17, mib - 1} {
 		var buf bytes.Buffer
-		if err := c.RetrBinary(ctx, "RETR "+dir+"/f1048576.bin", &buf, ftp.WithOffset(off)); err != nil {
+		if err := c.RetrBinaryCmd(ctx, "RETR "+dir+"/f1048576.bin", &buf, ftp.WithOffset(off)); err != nil {
 			t.Fatalf("RETR at %d: %v", off, err)
 		}
 		if !bytes.Equal(buf.Bytes(), data[off:]) {
@@ -387,7 +387,7 @@ func TestRealServerAnonymous(t *testing.T) {
 						t.Fatalf("anonymous login: %v", err)
 					}
 					var buf bytes.Buffer
-					if err := c.RetrBinary(ctx, "RETR pub/readme.bin", &buf); err != nil {
+					if err := c.RetrBinaryCmd(ctx, "RETR pub/readme.bin", &buf); err != nil {
 						t.Fatalf("anonymous download: %v", err)
 					}
 					if !bytes.Equal(buf.Bytes(), data) {
@@ -396,7 +396,7 @@ func TestRealServerAnonymous(t *testing.T) {
 					if _, err := c.List(ctx, "pub"); err != nil {
 						t.Errorf("anonymous LIST: %v", err)
 					}
-					err = c.StorBinary(ctx, "STOR pub/upload.bin", bytes.NewReader(data[:1000]))
+					err = c.StorBinaryCmd(ctx, "STOR pub/upload.bin", bytes.NewReader(data[:1000]))
 					if !errors.Is(err, ftp.ErrPermanent) {
 						t.Errorf("anonymous upload: %v, want ErrPermanent", err)
 					}
@@ -464,7 +464,7 @@ func BenchmarkRealServer(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					if err := c.RetrBinary(ctx, "RETR src.bin", out); err != nil {
+					if err := c.RetrBinaryCmd(ctx, "RETR src.bin", out); err != nil {
 						b.Fatal(err)
 					}
 					out.Close()
@@ -477,7 +477,7 @@ func BenchmarkRealServer(b *testing.B) {
 					if err != nil {
 						b.Fatal(err)
 					}
-					if err := c.StorBinary(ctx, "STOR dst.bin", in); err != nil {
+					if err := c.StorBinaryCmd(ctx, "STOR dst.bin", in); err != nil {
 						b.Fatal(err)
 					}
 					in.Close()

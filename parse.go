@@ -4,6 +4,7 @@ import (
 	"net/netip"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // The parsers in this file need no network; they are fuzzed in
@@ -130,3 +131,47 @@ func parse257(text string) string {
 }
 
 func isDigit(c byte) bool { return c >= '0' && c <= '9' }
+
+// parseMDTM parses a time-val of RFC 3659: YYYYMMDDHHMMSS, optionally
+// followed by "." and one or more digits, in UTC.
+func parseMDTM(s string) (time.Time, bool) {
+	whole, frac, hasFrac := strings.Cut(s, ".")
+	if len(whole) != 14 || !allDigits(whole) || (hasFrac && (frac == "" || !allDigits(frac))) {
+		return time.Time{}, false
+	}
+	t, err := time.Parse("20060102150405", whole)
+	if err != nil {
+		return time.Time{}, false
+	}
+	if hasFrac {
+		ns := 0
+		for i := 0; i < 9; i++ {
+			ns *= 10
+			if i < len(frac) {
+				ns += int(frac[i] - '0')
+			}
+		}
+		t = t.Add(time.Duration(ns))
+	}
+	return t, true
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if !isDigit(s[i]) {
+			return false
+		}
+	}
+	return true
+}
+
+// uniqueName returns the file name of a STOU reply "1xx FILE: name" or
+// "2xx FILE: name", or "".
+func uniqueName(r Reply) string {
+	msg := r.Message()
+	i := strings.Index(strings.ToUpper(msg), "FILE:")
+	if i < 0 {
+		return ""
+	}
+	return strings.TrimSpace(msg[i+len("FILE:"):])
+}

@@ -11,40 +11,6 @@ import (
 	"github.com/ftpkit/ftp/listing"
 )
 
-// NotExistError reports that the server does not have Path. It matches
-// fs.ErrNotExist with errors.Is, and through Err, the server's refusal,
-// it also matches the refusal's class (ErrPermanent for a 550 reply).
-type NotExistError struct {
-	Path string
-	Err  error // the *Error that revealed it
-}
-
-func (e *NotExistError) Error() string {
-	return "ftp: " + e.Path + ": no such file or directory (" + strings.TrimPrefix(e.Err.Error(), "ftp: ") + ")"
-}
-
-// Is reports whether target is fs.ErrNotExist.
-func (e *NotExistError) Is(target error) bool { return target == fs.ErrNotExist }
-
-// Unwrap returns the server's refusal.
-func (e *NotExistError) Unwrap() error { return e.Err }
-
-// asNotExist turns a 550 reply to a command on p into a *NotExistError,
-// unless its text says that access was denied; other errors are
-// returned as they are. RFC 959's 550 means "file unavailable (e.g.,
-// file not found, no access)".
-func asNotExist(p string, err error) error {
-	var fe *Error
-	if !errors.As(err, &fe) || fe.Code != 550 {
-		return err
-	}
-	lower := strings.ToLower(fe.Text)
-	if strings.Contains(lower, "denied") || strings.Contains(lower, "permission") {
-		return err
-	}
-	return &NotExistError{Path: p, Err: err}
-}
-
 // isRefusal reports whether err is a 4xx or 5xx reply, after which the
 // session is still in step and another command can be tried.
 func isRefusal(err error) bool {
@@ -77,18 +43,24 @@ func baseName(p string) string {
 // and only a path that is neither costs a listing. A server that
 // answers SIZE for a directory makes it look like a file.
 //
-// A path the server does not have gives a *NotExistError, which matches
-// both fs.ErrNotExist and ErrPermanent.
+// A path the server does not have gives an *Error matching both
+// fs.ErrNotExist and ErrPermanent.
 func (c *Conn) Stat(ctx context.Context, path string) (listing.Entry, error) {
-	if err := c.acquire(); err != nil {
-		return listing.Entry{}, err
-	}
 	if path == "" {
 		path = "."
 	}
+	var e listing.Entry
+	err := c.do(func() (err error) {
+		e, err = c.stat(ctx, path)
+		return err
+	})
+	return e, err
+}
+
+// stat is Stat for a caller holding the session.
+func (c *Conn) stat(ctx context.Context, path string) (listing.Entry, error) {
 	e, done, refusal, err := c.statProbe(ctx, path)
 	if done || err != nil {
-		c.release()
 		return e, err
 	}
 	return c.statList(ctx, path, refusal)
@@ -149,7 +121,8 @@ func (c *Conn) statProbe(ctx context.Context, p string) (e listing.Entry, done b
 			_, err := c.voidCmd(ctx, "CWD "+p)
 			if err == nil {
 				if _, err := c.voidCmd(ctx, "CWD "+wd); err != nil {
-					return e, true, nil, err
+					// A failure to go back says nothing of p.
+					return e, true, nil, withoutFS(err)
 				}
 				e = listing.Entry{Name: name, Type: listing.TypeDir, Size: -1, Mode: fs.ModeDir}
 				return e, true, nil, nil
@@ -168,7 +141,7 @@ func (c *Conn) mlst(ctx context.Context, p string) (listing.Entry, error) {
 	cmd := "MLST " + p
 	r, err := c.cmd(ctx, cmd)
 	if err != nil {
-		return listing.Entry{}, asNotExist(p, err)
+		return listing.Entry{}, err
 	}
 	if r.kind() != '2' {
 		return listing.Entry{}, unexpected(cmd, r)
@@ -193,8 +166,7 @@ func (c *Conn) mlst(ctx context.Context, p string) (listing.Entry, error) {
 	return e, nil
 }
 
-// statList looks for p in the LIST of its parent directory; the session
-// is released when it returns.
+// statList looks for p in the LIST of its parent directory.
 func (c *Conn) statList(ctx context.Context, p string, refusal error) (listing.Entry, error) {
 	name := baseName(p)
 	parent := path.Dir(strings.TrimRight(p, "/"))
@@ -213,13 +185,14 @@ func (c *Conn) statList(ctx context.Context, p string, refusal error) (listing.E
 		return nil
 	})
 	if err != nil {
-		return listing.Entry{}, asNotExist(p, err)
+		return listing.Entry{}, err
 	}
 	if !found {
-		if refusal == nil {
-			refusal = &Error{Text: name + " is not in the listing of " + parent, Cmd: joinArg("LIST", dir), class: ErrPermanent}
+		var fe *Error
+		if errors.As(refusal, &fe) && errors.Is(fe, fs.ErrNotExist) {
+			return listing.Entry{}, refusal
 		}
-		return listing.Entry{}, &NotExistError{Path: p, Err: refusal}
+		return listing.Entry{}, notFound(joinArg("LIST", dir), name+" is not in the listing of "+parent)
 	}
 	return e, nil
 }

@@ -31,9 +31,9 @@ func TestStatServer(t *testing.T) {
 	}
 	for _, p := range []string{"missing", "d/missing", "/missing/x"} {
 		_, err := c.Stat(ctx, p)
-		var ne *NotExistError
-		if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, ErrPermanent) || !errors.As(err, &ne) || ne.Path != p {
-			t.Errorf("Stat(%q) = %v, want a *NotExistError matching fs.ErrNotExist and ErrPermanent", p, err)
+		var fe *Error
+		if !errors.Is(err, fs.ErrNotExist) || !errors.Is(err, ErrPermanent) || !errors.As(err, &fe) {
+			t.Errorf("Stat(%q) = %v, want an *Error matching fs.ErrNotExist and ErrPermanent", p, err)
 		}
 	}
 }

@@ -11,59 +11,6 @@ import (
 	"time"
 )
 
-// WithTLSConfig gives the TLS configuration for AuthTLS and for a Login
-// that secures the control connection first, as ftplib's FTP_TLS does:
-// the data channel stays in clear text until ProtP. Use WithExplicitTLS
-// to have Dial and Login do all of it. A nil cfg means the defaults:
-// certificates verified against the system roots and the dialled host.
-func WithTLSConfig(cfg *tls.Config) DialOption {
-	return func(c *config) error {
-		c.tlsConfig, c.tlsMode, c.clearData = cfg, tlsManual, true
-		return nil
-	}
-}
-
-// WithExplicitTLS makes Dial secure the control connection with AUTH TLS
-// (RFC 4217) right after the greeting, and Login protect the data channel
-// (PBSZ 0, PROT P). A server that refuses AUTH TLS makes Dial fail: there
-// is no silent fallback to clear text. A nil cfg means the defaults.
-func WithExplicitTLS(cfg *tls.Config) DialOption {
-	return func(c *config) error {
-		c.tlsConfig, c.tlsMode = cfg, tlsExplicit
-		return nil
-	}
-}
-
-// WithImplicitTLS makes the connection TLS from its first byte ("FTPS",
-// port 990 by default), and Login protect the data channel. A nil cfg
-// means the defaults.
-func WithImplicitTLS(cfg *tls.Config) DialOption {
-	return func(c *config) error {
-		c.tlsConfig, c.tlsMode = cfg, tlsImplicit
-		return nil
-	}
-}
-
-// WithClearData keeps data connections in clear text after a TLS login
-// (no PROT P). The control connection stays secure.
-func WithClearData() DialOption {
-	return func(c *config) error {
-		c.clearData = true
-		return nil
-	}
-}
-
-// WithoutTLSSessionReuse stops data connections from resuming the
-// control connection's TLS session. It is an escape hatch for a server
-// that mishandles resumption; servers that require reuse (vsftpd with
-// require_ssl_reuse, proftpd by default) then refuse every transfer.
-func WithoutTLSSessionReuse() DialOption {
-	return func(c *config) error {
-		c.noReuse = true
-		return nil
-	}
-}
-
 // dataTLSConfig prepares cfg for the control and data connections of one
 // session: ServerName is the dialled host unless set, and the session
 // cache is one of the session's own unless the caller gave one. Go keys
@@ -94,11 +41,11 @@ func (c *Conn) handshake(ctx context.Context) error {
 	err := tc.HandshakeContext(ctx)
 	stop()
 	if err != nil {
-		return c.fail(ctx, err)
+		return c.fail(ctx, "", err)
 	}
 	c.nc, c.secure = tc, true
 	c.rr.r = bufio.NewReaderSize(tc, 4096)
-	c.sess = sessionInfo{}
+	c.forget()
 	return nil
 }
 
@@ -128,11 +75,12 @@ func (c *Conn) authTLS(ctx context.Context) (Reply, error) {
 // with the configuration of WithTLSConfig, or the defaults (ftplib's
 // auth). It is an error if the connection is already secure.
 func (c *Conn) AuthTLS(ctx context.Context) (Reply, error) {
-	if err := c.acquire(); err != nil {
-		return Reply{}, err
-	}
-	defer c.release()
-	return c.authTLS(ctx)
+	var r Reply
+	err := c.do(func() (err error) {
+		r, err = c.authTLS(ctx)
+		return err
+	})
+	return r, err
 }
 
 // protectData sends PBSZ 0 and PROT P.
@@ -192,11 +140,11 @@ func (c *Conn) CCC(ctx context.Context) error {
 	stop := c.arm(ctx, c.raw)
 	defer stop()
 	if err := tc.CloseWrite(); err != nil {
-		return c.fail(ctx, err)
+		return c.fail(ctx, "CCC", err)
 	}
 	c.raw.SetDeadline(c.deadline(ctx))
 	if _, err := io.Copy(io.Discard, tc); err != nil {
-		return c.fail(ctx, fmt.Errorf("ftp: CCC: waiting for the server's close_notify: %w", err))
+		return c.fail(ctx, "CCC", fmt.Errorf("waiting for the server's close_notify: %w", err))
 	}
 	c.nc, c.secure = c.raw, false
 	c.rr.r = bufio.NewReaderSize(c.raw, 4096)

@@ -289,7 +289,7 @@ func TestTLSDataNoCloseNotify(t *testing.T) {
 				t.Fatal(err)
 			}
 			var buf bytes.Buffer
-			err = c.RetrBinary(ctx, "RETR f", &buf)
+			err = c.RetrBinaryCmd(ctx, "RETR f", &buf)
 			if buf.Len() != tc.sent || !bytes.Equal(buf.Bytes(), data[:tc.sent]) {
 				t.Errorf("received %d bytes, server sent %d", buf.Len(), tc.sent)
 			}
@@ -368,7 +368,7 @@ func TestTLSHandshakeStall(t *testing.T) {
 		dctx, cancel := context.WithTimeout(ctx, deadline)
 		defer cancel()
 		start := time.Now()
-		err = c.RetrBinary(dctx, "RETR f", new(bytes.Buffer))
+		err = c.RetrBinaryCmd(dctx, "RETR f", new(bytes.Buffer))
 		elapsed := time.Since(start)
 		if err == nil {
 			t.Fatal("RETR succeeded without a data handshake")

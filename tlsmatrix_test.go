@@ -246,7 +246,7 @@ func tmProtC(t *testing.T, ctx context.Context, srv *realserver.Server, tc tmCas
 	err := c.ProtC(ctx)
 	switch {
 	case err == nil:
-		err := c.StorBinary(ctx, "STOR clear.bin", bytes.NewReader(rsData(6, 64<<10)))
+		err := c.StorBinaryCmd(ctx, "STOR clear.bin", bytes.NewReader(rsData(6, 64<<10)))
 		switch {
 		case err == nil:
 			t.Logf("%s accepts PROT C and clear data", tc)
@@ -320,7 +320,7 @@ func TestProtCAfterProtP(t *testing.T) {
 	retr := func() {
 		t.Helper()
 		var buf bytes.Buffer
-		if err := c.RetrBinary(ctx, "RETR x", &buf); err != nil {
+		if err := c.RetrBinaryCmd(ctx, "RETR x", &buf); err != nil {
 			t.Fatalf("RETR: %v", err)
 		}
 		if buf.String() != ftptest.RetrData {

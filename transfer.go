@@ -1,498 +1,323 @@
 package ftp
 
 import (
+	"bufio"
 	"context"
-	"crypto/tls"
-	"errors"
 	"fmt"
 	"io"
-	"net"
-	"strconv"
 	"strings"
-	"sync"
-	"time"
 )
 
-// TransferCmd opens a data connection, sends REST offset when offset is
-// positive, sends cmd and returns the data connection once the server has
-// answered 1xx (ftplib's ntransfercmd; Size gives the size a 150 reply
-// announced). A 2xx reply before the 1xx is skipped, as ftplib does.
-//
-// The Conn is busy until the DataConn is closed; DataConn.Close reads the
-// server's completion reply. Commands whose verb is STOR, STOU or APPE
-// are uploads: write to the DataConn. Others are downloads: read from it.
-func (c *Conn) TransferCmd(ctx context.Context, cmd string, offset int64) (*DataConn, error) {
+// A TransferOption adjusts one transfer.
+type TransferOption func(*transferConfig)
+
+type transferConfig struct {
+	offset    int64
+	blockFunc func([]byte)
+	blockSize int
+}
+
+// WithOffset restarts a binary transfer at offset bytes (REST): a
+// download skips that much of the remote file, an upload writes from
+// there on. ftplib's rest argument.
+func WithOffset(offset int64) TransferOption {
+	return func(t *transferConfig) { t.offset = offset }
+}
+
+// WithBlockFunc calls f with each block after it has been written (to
+// the writer of a download, or to the server for an upload): ftplib's
+// callback. Transfers with a block function copy through a buffer of
+// WithBlockSize bytes instead of the kernel's zero-copy paths.
+func WithBlockFunc(f func(block []byte)) TransferOption {
+	return func(t *transferConfig) { t.blockFunc = f }
+}
+
+// WithBlockSize sets the block size for WithBlockFunc (ftplib's
+// blocksize). The default is 32 KiB.
+func WithBlockSize(n int) TransferOption {
+	return func(t *transferConfig) {
+		if n > 0 {
+			t.blockSize = n
+		}
+	}
+}
+
+func transferOptions(opts []TransferOption) transferConfig {
+	t := transferConfig{blockSize: 32 << 10}
+	for _, o := range opts {
+		o(&t)
+	}
+	return t
+}
+
+// Retr opens a binary download of path (TYPE I, RETR). Read the file
+// from the returned DataConn, then Close it: Close reports whether the
+// whole file arrived.
+func (c *Conn) Retr(ctx context.Context, path string, opts ...TransferOption) (*DataConn, error) {
+	return c.openOwned(ctx, "RETR "+path, opts)
+}
+
+// Stor opens a binary upload to path (TYPE I, STOR). Write the file to
+// the returned DataConn, then Close it: Close reports the server's
+// verdict, and only a nil error means the file was stored. If the
+// source of the body fails, end with CloseWithError instead, so that
+// the server does not keep a partial file as if it were whole.
+func (c *Conn) Stor(ctx context.Context, path string, opts ...TransferOption) (*DataConn, error) {
+	return c.openOwned(ctx, "STOR "+path, opts)
+}
+
+// Append opens a binary upload that appends to path (APPE). It is
+// finished like Stor.
+func (c *Conn) Append(ctx context.Context, path string, opts ...TransferOption) (*DataConn, error) {
+	return c.openOwned(ctx, "APPE "+path, opts)
+}
+
+// StoreUnique opens a binary upload to a new file whose name the server
+// chooses (STOU). The name is taken from the server's 150 reply in the
+// form of RFC 1123 ("150 FILE: name"); it is "" when the reply does not
+// give it, in which case the completion reply, available from the
+// DataConn's Reply after Close, may. Finish it like Stor.
+func (c *Conn) StoreUnique(ctx context.Context) (*DataConn, string, error) {
+	d, err := c.openOwned(ctx, "STOU", nil)
+	if err != nil {
+		return nil, "", err
+	}
+	return d, uniqueName(d.start), nil
+}
+
+// openOwned opens a binary transfer that holds the session until the
+// caller closes the DataConn.
+func (c *Conn) openOwned(ctx context.Context, cmd string, opts []TransferOption) (*DataConn, error) {
+	t := transferOptions(opts)
 	if err := c.acquire(); err != nil {
 		return nil, err
 	}
-	d, err := c.transfer(ctx, cmd, offset)
+	d, err := c.openBinary(ctx, cmd, t.offset)
 	if err != nil {
 		c.release()
 		return nil, err
 	}
+	d.owner = true
 	return d, nil
 }
 
-// transfer is TransferCmd for a caller that holds the session.
-func (c *Conn) transfer(ctx context.Context, cmd string, offset int64) (*DataConn, error) {
+// openBinary sends TYPE I if needed and opens the transfer, for a
+// caller holding the session.
+func (c *Conn) openBinary(ctx context.Context, cmd string, offset int64) (*DataConn, error) {
 	if strings.ContainsAny(cmd, "\r\n\x00") {
-		return nil, ErrInvalidCommand
+		return nil, ErrInvalidCommand // before TYPE is sent
 	}
-	var (
-		nc  net.Conn
-		ln  *net.TCPListener
-		err error
-	)
-	if c.passive {
-		nc, err = c.openPassive(ctx)
-	} else {
-		ln, err = c.openActive(ctx)
-	}
-	if err != nil {
+	if err := c.setType(ctx, "I"); err != nil {
 		return nil, err
 	}
-	if ln != nil {
-		defer ln.Close()
-	}
-	fail := func(err error) (*DataConn, error) {
-		if nc != nil {
-			nc.Close()
-		}
-		return nil, err
-	}
-	if offset > 0 {
-		if _, err := c.cmd(ctx, "REST "+strconv.FormatInt(offset, 10)); err != nil {
-			return fail(err)
-		}
-	}
-	r, err := c.cmd(ctx, cmd)
-	if err == nil && r.kind() == '2' {
-		if r, err = c.read(ctx, cmd); err == nil {
-			err = replyError(cmd, r)
-		}
-	}
-	if err != nil {
-		return fail(err)
-	}
-	if r.kind() != '1' {
-		return fail(unexpected(cmd, r))
-	}
-	// From here the server owes a completion reply: on failure, read it
-	// so the session stays in step.
-	if ln != nil {
-		if nc, err = c.accept(ctx, ln); err != nil {
-			return nil, c.resync(ctx, err)
-		}
-	}
-	var (
-		tc *tls.Conn
-		ec *eofConn
-	)
-	if c.protP {
-		ec = &eofConn{Conn: nc}
-		if tc, err = c.secureData(ctx, ec); err != nil {
-			nc.Close()
-			return nil, c.resync(ctx, err)
-		}
-	}
-	d := &DataConn{
-		c:      c,
-		ctx:    ctx,
-		tcp:    nc,
-		tls:    tc,
-		eofc:   ec,
-		size:   parse150(r.Text),
-		offset: offset,
-		upload: isUpload(cmd),
-		binary: c.typ == "I",
-		cmd:    cmd,
-		start:  r,
-	}
-	d.nc = nc
-	if tc != nil {
-		d.nc = tc
-	}
-	d.stop = onCancel(ctx, func() { d.nc.SetDeadline(time.Unix(1, 0)) })
-	return d, nil
+	return c.transfer(ctx, cmd, offset)
 }
 
-// resync reads the reply the server owes after a failed data connection,
-// within a short bound that never outlasts callCtx, and closes the Conn
-// if it does not come. When callCtx is already done it does not wait at
-// all: the Conn is closed.
-func (c *Conn) resync(callCtx context.Context, cause error) error {
-	bound := time.Now().Add(min(c.cfg.timeout, 5*time.Second))
-	if dl, ok := callCtx.Deadline(); ok && dl.Before(bound) {
-		bound = dl
+// openLines sends TYPE A (accepting any 1xx-3xx reply, as ftplib's
+// retrlines does) if needed and opens the transfer, for a caller
+// holding the session.
+func (c *Conn) openLines(ctx context.Context, cmd string) (*DataConn, error) {
+	if strings.ContainsAny(cmd, "\r\n\x00") {
+		return nil, ErrInvalidCommand // before TYPE is sent
 	}
-	if callCtx.Err() != nil || !time.Now().Before(bound) {
-		c.Close()
-		return cause
+	if c.typ != "A" {
+		if _, err := c.cmd(ctx, "TYPE A"); err != nil {
+			return nil, err
+		}
 	}
-	ctx, cancel := context.WithDeadline(context.Background(), bound)
-	defer cancel()
-	r, err := c.read(ctx, "")
-	if err != nil {
-		c.Close()
-		return cause
-	}
-	return fmt.Errorf("%w (server: %s)", cause, r.Text)
+	return c.transfer(ctx, cmd, 0)
 }
 
-// DataConn is an open data connection: the body of a download (read it)
-// or of an upload (write it). Close finishes the transfer: it ends TLS
-// properly, reads the server's completion reply and checks that a
-// download is as long as the server announced. Until Close, the Conn that
-// opened it is busy.
-//
-// Closing a download before its end aborts it (ABOR) and keeps the Conn
-// usable. The context given when the DataConn was opened bounds the whole
-// transfer; cancelling it aborts the transfer.
-type DataConn struct {
-	c      *Conn
-	ctx    context.Context
-	nc     net.Conn // tls or tcp
-	tcp    net.Conn
-	tls    *tls.Conn
-	eofc   *eofConn // under tls: tells close_notify from a bare close
-	stop   func()
-	size   int64
-	offset int64
-	n      int64
-	upload bool
-	binary bool
-	eof    bool
-	armed  time.Time // when refresh last moved the deadline
-	err    error     // first I/O error
-	done   bool
-	cmd    string
-	start  Reply
-	reply  Reply
-	result error
-}
-
-// Size returns the size the server announced in its 150 reply, or -1.
-func (d *DataConn) Size() int64 { return d.size }
-
-// Reply returns the server's completion reply, once Close has read it.
-func (d *DataConn) Reply() Reply { return d.reply }
-
-// refresh bounds the next read or write by the timeout and the context.
-// The deadline is moved at most every eighth of the timeout, not at every
-// read of a 16 KiB TLS record, so the idle bound is between 7/8 of the
-// timeout and the timeout.
-func (d *DataConn) refresh() error {
-	if now := time.Now(); now.Sub(d.armed) > d.c.cfg.timeout/8 {
-		d.nc.SetDeadline(d.c.deadline(d.ctx))
-		d.armed = now
+// setType sends TYPE t unless it is already in force. ftplib sends it
+// before every transfer; skipping it saves a round trip per file.
+func (c *Conn) setType(ctx context.Context, t string) error {
+	if c.typ == t {
+		return nil
 	}
-	if err := d.ctx.Err(); err != nil {
-		return context.Cause(d.ctx)
-	}
-	return nil
-}
-
-// ioError records and returns the error of a read or write.
-func (d *DataConn) ioError(err error) error {
-	if cause := context.Cause(d.ctx); cause != nil && !errors.Is(err, cause) {
-		err = fmt.Errorf("%w (%v)", cause, err)
-	}
-	if d.err == nil {
-		d.err = err
-	}
+	_, err := c.voidCmd(ctx, "TYPE "+t)
 	return err
 }
 
-// Read reads the body of a download.
-func (d *DataConn) Read(p []byte) (int, error) {
-	if d.eof {
-		return 0, io.EOF
-	}
-	if d.err != nil {
-		return 0, d.err
-	}
-	if err := d.refresh(); err != nil {
-		return 0, d.ioError(err)
-	}
-	n, err := d.nc.Read(p)
-	d.n += int64(n)
-	if err == io.EOF {
-		d.eof = true
-		return n, io.EOF
-	}
-	if err != nil {
-		return n, d.ioError(err)
-	}
-	return n, nil
+// Retrieve downloads path in binary mode and copies it to w. It returns
+// nil only if the whole file arrived and the server confirmed it. When
+// w is an *os.File and the data connection is not encrypted, the kernel
+// splices the data into the file.
+func (c *Conn) Retrieve(ctx context.Context, path string, w io.Writer, opts ...TransferOption) error {
+	return c.retrieve(ctx, "RETR "+path, w, opts)
 }
 
-// Write writes the body of an upload.
-func (d *DataConn) Write(p []byte) (int, error) {
-	if d.err != nil {
-		return 0, d.err
-	}
-	if err := d.refresh(); err != nil {
-		return 0, d.ioError(err)
-	}
-	n, err := d.nc.Write(p)
-	d.n += int64(n)
-	if err != nil {
-		return n, d.ioError(err)
-	}
-	return n, nil
+// Store uploads the data read from r until its end to path, in binary
+// mode. If reading r fails, the transfer is aborted (see
+// DataConn.CloseWithError) and the error returned wraps r's.
+func (c *Conn) Store(ctx context.Context, path string, r io.Reader, opts ...TransferOption) error {
+	return c.store(ctx, "STOR "+path, r, opts)
 }
 
-// zeroCopyChunk is how much one splice step of a download moves between
-// two refreshes of the deadline.
-const zeroCopyChunk = 16 << 20
+// RetrieveLines downloads path in ASCII mode and calls fn with each
+// line, without its line terminator. A line ends at LF, CRLF or a bare
+// CR, and a line longer than the line limit is an error. If fn returns
+// an error, the transfer is aborted and that error returned.
+func (c *Conn) RetrieveLines(ctx context.Context, path string, fn func(line string) error) error {
+	return c.retrieveLines(ctx, "RETR "+path, fn)
+}
 
-// copyBufferSize is the buffer of uploads and of the downloads that do
-// not splice (TLS, or a writer without ReadFrom).
-const copyBufferSize = 256 << 10
+// StoreLines uploads the lines of r to path in ASCII mode: every line is
+// sent with a CRLF terminator, whether it ended in LF, CR, CRLF or
+// nothing. fn, if not nil, is called with each line as sent. A line
+// longer than the line limit is an error.
+func (c *Conn) StoreLines(ctx context.Context, path string, r io.Reader, fn func(line []byte)) error {
+	return c.storeLines(ctx, "STOR "+path, r, fn)
+}
 
-// buffers holds copy buffers of copyBufferSize, so that a session moving
-// many small files does not allocate 256 KiB for each.
-var buffers = sync.Pool{New: func() any {
-	b := make([]byte, copyBufferSize)
-	return &b
-}}
-
-func getBuffer() *[]byte  { return buffers.Get().(*[]byte) }
-func putBuffer(b *[]byte) { buffers.Put(b) }
-
-// tlsReadBufferSize is the buffer of a TLS download's copy. A TLS read
-// returns one record, at most 16 KiB, and writing each record at once,
-// while its plaintext is still in the CPU cache, costs less system time
-// than gathering 256 KiB first (1 GiB from vsftpd: about 1.1 s against
-// 1.3-2.2 s of system time; see docs/performance.md).
-const tlsReadBufferSize = 32 << 10
-
-// WriteTo copies the rest of a download to w. When the data connection is
-// plain TCP and w is an *os.File, the kernel splices the data with no
-// copy through user space.
-func (d *DataConn) WriteTo(w io.Writer) (int64, error) {
-	var total int64
-	if rf, ok := w.(io.ReaderFrom); ok && d.tls == nil {
-		for !d.eof && d.err == nil {
-			if err := d.refresh(); err != nil {
-				return total, d.ioError(err)
-			}
-			n, err := rf.ReadFrom(io.LimitReader(d.tcp, zeroCopyChunk))
-			d.n += n
-			total += n
-			if err != nil {
-				// A failed read from the network and a failed write to w
-				// look alike here; both end the transfer.
-				return total, d.ioError(err)
-			}
-			if n < zeroCopyChunk {
-				d.eof = true
-			}
-		}
-		return total, d.err
-	}
-	bp := getBuffer()
-	defer putBuffer(bp)
-	buf := *bp
-	if d.tls != nil {
-		buf = buf[:tlsReadBufferSize]
-	}
-	for {
-		n, err := d.Read(buf)
-		if n > 0 {
-			m, werr := w.Write(buf[:n])
-			total += int64(m)
-			if werr == nil && m < n {
-				werr = io.ErrShortWrite
-			}
-			if werr != nil {
-				return total, werr
-			}
-		}
+func (c *Conn) retrieve(ctx context.Context, cmd string, w io.Writer, opts []TransferOption) error {
+	t := transferOptions(opts)
+	return c.do(func() error {
+		d, err := c.openBinary(ctx, cmd, t.offset)
 		if err != nil {
-			if d.eof {
-				return total, nil
-			}
-			return total, err
+			return err
 		}
-	}
-}
-
-// ReadFrom copies r to an upload until r's end, through a 256 KiB
-// buffer.
-//
-// Uploads do not use sendfile, even from an *os.File: on loopback, where
-// the benchmarks run, the server's copy out of its socket then reads the
-// file's pages from memory on the server's core, while a copy on the
-// client's side leaves them in the cache for it. A 1 GiB upload took
-// 1.07 s to vsftpd and 0.76 s to pure-ftpd with sendfile, 0.72 s and
-// 0.71 s with this copy (medians of 8; docs/performance.md).
-func (d *DataConn) ReadFrom(r io.Reader) (int64, error) {
-	bp := getBuffer()
-	defer putBuffer(bp)
-	buf := *bp
-	var total int64
-	for {
-		n, err := r.Read(buf)
-		if n > 0 {
-			if _, werr := d.Write(buf[:n]); werr != nil {
-				return total, werr
-			}
-			total += int64(n)
-		}
-		if err == io.EOF {
-			return total, nil
-		}
-		if err != nil {
-			return total, err
-		}
-	}
-}
-
-// Close finishes the transfer and releases the Conn. For an upload it
-// sends TLS close_notify and waits for the server to close, so no server
-// drops the tail of the file; then it reads the completion reply, which
-// must be 2xx. A download closed before its end is aborted. A download
-// shorter than the size the server announced is ErrShortTransfer. Close
-// returns the same result if called again.
-func (d *DataConn) Close() error {
-	if d.done {
-		return d.result
-	}
-	d.done = true
-	defer d.c.release()
-	defer d.stop()
-	if !d.upload && !d.eof && d.err == nil && d.ctx.Err() == nil {
-		d.peekEOF()
-	}
-	if d.ctx.Err() != nil || d.err != nil || (!d.upload && !d.eof) {
-		d.result = d.abort()
-		return d.result
-	}
-	d.result = d.finish()
-	return d.result
-}
-
-// peekEOF checks whether a download the caller stopped reading has in
-// fact ended (say, after io.ReadFull of exactly its size), so that Close
-// need not abort it.
-func (d *DataConn) peekEOF() {
-	var b [1]byte
-	d.nc.SetDeadline(time.Now().Add(min(d.c.cfg.timeout, 200*time.Millisecond)))
-	n, err := d.nc.Read(b[:])
-	if n == 0 && err == io.EOF {
-		d.eof = true
-	}
-}
-
-// finish ends a transfer that ran to its end.
-func (d *DataConn) finish() error {
-	c := d.c
-	closeNotified := true
-	var drained chan struct{}
-	if d.tls != nil {
-		if d.upload {
-			// close_notify, then keep reading the data connection (the
-			// server's close_notify, TLS 1.3 tickets) until the server
-			// has answered: closing with unread data would reset the
-			// connection and could cost the file's tail. Close when the
-			// server closes TLS, or when its completion reply comes,
-			// whichever is first: proftpd replies only after the client
-			// closes, goftp never closes, and the reply proves the
-			// server has read everything.
-			d.tcp.SetDeadline(c.deadline(d.ctx))
-			d.tls.CloseWrite()
-			drained = make(chan struct{})
-			go func() {
-				defer close(drained)
-				io.Copy(io.Discard, d.tls)
-				// The server's close_notify or close: some servers
-				// (proftpd) reply only once the client has closed.
-				d.tcp.Close()
-			}()
+		if t.blockFunc == nil {
+			_, err = io.Copy(w, d)
 		} else {
-			closeNotified = !d.eofc.eof
+			buf := make([]byte, t.blockSize)
+			for err == nil {
+				var n int
+				n, err = d.Read(buf)
+				if n > 0 {
+					if _, werr := w.Write(buf[:n]); werr != nil {
+						err = werr
+						break
+					}
+					t.blockFunc(buf[:n])
+				}
+			}
+			if err == io.EOF {
+				err = nil
+			}
 		}
-	}
-	if drained == nil {
-		d.tcp.Close()
-	}
-	r, err := c.read(d.ctx, d.cmd)
-	if drained != nil {
-		d.tcp.Close()
-		<-drained
-	}
+		return d.CloseWithError(err)
+	})
+}
+
+func (c *Conn) store(ctx context.Context, cmd string, r io.Reader, opts []TransferOption) error {
+	t := transferOptions(opts)
+	return c.do(func() error {
+		d, err := c.openBinary(ctx, cmd, t.offset)
+		if err != nil {
+			return err
+		}
+		if t.blockFunc == nil {
+			_, err = io.Copy(d, r)
+		} else {
+			buf := make([]byte, t.blockSize)
+			for err == nil {
+				var n int
+				n, err = io.ReadFull(r, buf)
+				if n > 0 {
+					if _, werr := d.Write(buf[:n]); werr != nil {
+						err = werr
+						break
+					}
+					t.blockFunc(buf[:n])
+				}
+			}
+			if err == io.EOF || err == io.ErrUnexpectedEOF {
+				err = nil
+			}
+		}
+		return d.CloseWithError(err)
+	})
+}
+
+func (c *Conn) retrieveLines(ctx context.Context, cmd string, fn func(string) error) error {
+	return c.do(func() error { return c.lineTransfer(ctx, cmd, fn) })
+}
+
+// lineTransfer runs a line-mode download and calls fn with each line,
+// for a caller holding the session.
+func (c *Conn) lineTransfer(ctx context.Context, cmd string, fn func(string) error) error {
+	d, err := c.openLines(ctx, cmd)
 	if err != nil {
-		return fmt.Errorf("%w: no completion reply to %s: %w", ErrShortTransfer, d.cmd, err)
-	}
-	d.reply = r
-	if err := replyError(d.cmd, r); err != nil {
 		return err
 	}
-	if r.kind() != '2' {
-		return unexpected(d.cmd, r)
-	}
-	if !d.upload && d.binary && d.size >= 0 && d.n != d.size && d.n != d.size-d.offset {
-		return fmt.Errorf("%w: %s: received %d bytes, server announced %d", ErrShortTransfer, d.cmd, d.n, d.size)
-	}
-	if !closeNotified && !(d.binary && d.size >= 0) {
-		// Without close_notify and without an announced size nothing
-		// proves the data complete; the 2xx reply is all there is.
-		c.cfg.debug.print(1, "warn", "data connection closed without TLS close_notify")
-	}
-	return nil
+	return c.readLines(d, fn)
 }
 
-// abort ends a transfer early: the data connection is reset (so the
-// server cannot take a cut-off upload for a complete one), then ABOR is
-// sent, its reply read (and a second one after a 4xx), then NOOP, and
-// replies are read up to the NOOP's, which leaves the
-// session in step whatever the server answers to the transfer and to
-// ABOR (426 then 226, or 226 then 225, or only one of them).
-func (d *DataConn) abort() error {
-	c := d.c
-	if tcp, ok := d.tcp.(*net.TCPConn); ok {
-		tcp.SetLinger(0)
-	}
-	d.tcp.Close()
-	cause := d.err
-	if d.ctx.Err() != nil {
-		cause = context.Cause(d.ctx)
-	}
-	ctx, cancel := context.WithTimeout(context.Background(), min(c.cfg.timeout, 10*time.Second))
-	defer cancel()
-	// The NOOP is sent only once the first reply to ABOR is in: a server
-	// still transferring reads the control connection for ABOR and may
-	// discard whatever came with it (pure-ftpd drops a pipelined NOOP and
-	// the session then waits forever for its 200).
-	var r Reply
-	err := c.send(ctx, "ABOR")
-	if err == nil {
-		r, err = c.read(ctx, "ABOR")
-		d.reply = r
-	}
-	if err == nil && r.kind() == '4' {
-		// 426 (or 451) for the transfer; the 226 or 225 for ABOR follows.
-		r, err = c.read(ctx, "ABOR")
-		d.reply = r
-	}
-	if err == nil {
-		err = c.send(ctx, "NOOP")
-	}
-	for i := 0; err == nil && i < 4; i++ {
-		if r, err = c.read(ctx, "ABOR"); err == nil && r.Code == 200 {
+// readLines calls fn with each line of the line-mode transfer d, then
+// finishes it.
+func (c *Conn) readLines(d *DataConn, fn func(string) error) error {
+	var err error
+	rr := replyReader{r: bufio.NewReaderSize(d, 64<<10), maxLine: c.cfg.maxLine}
+	for {
+		line, rerr := rr.readLine()
+		if rerr != nil {
+			if rerr != io.EOF {
+				err = rerr
+			}
 			break
 		}
-		d.reply = r
-	}
-	if err != nil {
-		c.Close()
-		if cause == nil {
-			cause = err
+		c.cfg.debug.print(3, "retr", line)
+		if err = fn(line); err != nil {
+			break
 		}
 	}
-	if cause != nil {
-		return fmt.Errorf("ftp: %s aborted: %w", d.cmd, cause)
+	return d.CloseWithError(err)
+}
+
+func (c *Conn) storeLines(ctx context.Context, cmd string, r io.Reader, fn func(line []byte)) error {
+	if strings.ContainsAny(cmd, "\r\n\x00") {
+		return ErrInvalidCommand // before TYPE is sent
 	}
-	return nil
+	return c.do(func() error {
+		if err := c.setType(ctx, "A"); err != nil {
+			return err
+		}
+		d, err := c.transfer(ctx, cmd, 0)
+		if err != nil {
+			return err
+		}
+		return d.CloseWithError(c.writeLines(d, r, fn))
+	})
+}
+
+// writeLines copies the lines of r to d with CRLF terminators.
+func (c *Conn) writeLines(d *DataConn, r io.Reader, fn func(line []byte)) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	bw := bufio.NewWriterSize(d, 64<<10)
+	var line []byte
+	for {
+		chunk, rerr := br.ReadSlice('\n')
+		line = append(line[:0], chunk...)
+		for rerr == bufio.ErrBufferFull && len(line) <= c.cfg.maxLine {
+			chunk, rerr = br.ReadSlice('\n')
+			line = append(line, chunk...)
+		}
+		if len(line) > c.cfg.maxLine {
+			return fmt.Errorf("%w: a line to send is longer than %d bytes", ErrLineTooLong, c.cfg.maxLine)
+		}
+		if len(line) > 0 {
+			if !hasCRLF(line) {
+				if n := len(line); line[n-1] == '\n' || line[n-1] == '\r' {
+					line = line[:n-1]
+				}
+				line = append(line, '\r', '\n')
+			}
+			if _, err := bw.Write(line); err != nil {
+				return err
+			}
+			if fn != nil {
+				fn(line)
+			}
+		}
+		if rerr == io.EOF {
+			return bw.Flush()
+		}
+		if rerr != nil {
+			return rerr
+		}
+	}
+}
+
+func hasCRLF(b []byte) bool {
+	return len(b) >= 2 && b[len(b)-2] == '\r' && b[len(b)-1] == '\n'
 }

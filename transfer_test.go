@@ -33,7 +33,7 @@ func TestUploadCopiesThroughBuffer(t *testing.T) {
 	want := sha256.Sum256(data)
 
 	src := &readSizes{r: bytes.NewReader(data)}
-	if err := c.StorBinary(ctx, "STOR a.bin", src); err != nil {
+	if err := c.StorBinaryCmd(ctx, "STOR a.bin", src); err != nil {
 		t.Fatal(err)
 	}
 	for i, n := range src.sizes {

@@ -48,11 +48,9 @@ type FS struct {
 
 // session is the state shared by an FS and those derived from it.
 type session struct {
-	mu      sync.Mutex
-	c       *ftp.Conn
-	holder  *file // the File whose download holds the Conn, or nil
-	feat    ftp.Features
-	hasFeat bool
+	mu     sync.Mutex
+	c      *ftp.Conn
+	holder *file // the File whose download holds the Conn, or nil
 }
 
 // New returns an FS over c, which must be logged in, rooted at the
@@ -102,8 +100,9 @@ func (f *FS) remote(name string) string {
 	return path.Join(f.root, name)
 }
 
-// pathError wraps err for op on name: the ftp package's
-// *ftp.NotExistError already matches fs.ErrNotExist.
+// pathError wraps err for op on name: the ftp package's *ftp.Error
+// already matches fs.ErrNotExist or fs.ErrPermission where the reply
+// says which.
 func pathError(op, name string, err error) error {
 	return &fs.PathError{Op: op, Path: name, Err: err}
 }
@@ -122,18 +121,14 @@ func (s *session) preempt() {
 	}
 }
 
-// hasMLST reports whether the server advertises MLST. The caller holds
-// the session.
+// hasMLST reports whether the server advertises MLST, from the Conn's
+// cached FEAT set. The caller holds the session.
 func (f *FS) hasMLST() (bool, error) {
-	s := f.s
-	if !s.hasFeat {
-		feat, err := s.c.Features(f.ctx)
-		if err != nil {
-			return false, err
-		}
-		s.feat, s.hasFeat = feat, true
+	feat, err := f.s.c.Features(f.ctx)
+	if err != nil {
+		return false, err
 	}
-	return s.feat.Has("MLST"), nil
+	return feat.Has("MLST"), nil
 }
 
 // stat returns the entry of a valid name. Without MLST a name is looked

@@ -1,15 +1,98 @@
 package ftp
 
 import (
+	"bufio"
+	"context"
 	"crypto/tls"
 	"errors"
 	"io"
 	"log/slog"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/ftpkit/ftp/listing"
 )
+
+// Dial connects to the FTP server at addr ("host:port"; the port defaults
+// to 21, or 990 with WithImplicitTLS) and reads its greeting. With
+// WithExplicitTLS it then secures the control connection with AUTH TLS
+// before anything else is sent. It does not log in; call Login.
+//
+// A 1xx greeting (such as "120 ready in 5 minutes") is followed by
+// waiting for the final greeting, bounded by the timeout; ftplib takes
+// the 1xx as the welcome.
+func Dial(ctx context.Context, addr string, opts ...DialOption) (*Conn, error) {
+	cfg := defaultConfig()
+	for _, o := range opts {
+		if err := o(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	addr, host := withDefaultPort(addr, cfg.tlsMode == tlsImplicit)
+	c := &Conn{cfg: cfg, host: host, passive: !cfg.active}
+	if cfg.tlsMode != tlsNone {
+		c.tlsConfig = dataTLSConfig(cfg.tlsConfig, host, cfg.noReuse)
+	}
+
+	d := cfg.dialer
+	d.Timeout = cfg.timeout
+	raw, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	c.raw, c.nc = raw, raw
+	c.rr = replyReader{r: bufio.NewReaderSize(raw, 4096), maxLine: cfg.maxLine, strict: true}
+	if err := c.start(ctx); err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// start runs the opening exchange: implicit TLS, greeting, AUTH TLS.
+func (c *Conn) start(ctx context.Context) error {
+	if c.cfg.tlsMode == tlsImplicit {
+		if err := c.handshake(ctx); err != nil {
+			return err
+		}
+	}
+	r, err := c.read(ctx, "")
+	if err != nil {
+		return err
+	}
+	if r.kind() == '1' {
+		c.cfg.debug.print(1, "welcome", r.Text)
+		if r, err = c.read(ctx, ""); err != nil {
+			return err
+		}
+	}
+	c.cfg.debug.print(1, "welcome", r.Text)
+	if err := replyError("", r); err != nil {
+		return err
+	}
+	c.welcome = r
+	if c.cfg.tlsMode == tlsExplicit {
+		if _, err := c.authTLS(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// withDefaultPort adds the FTP port to addr when it has none, and returns
+// the host part.
+func withDefaultPort(addr string, implicit bool) (string, string) {
+	if host, _, err := net.SplitHostPort(addr); err == nil {
+		return addr, host
+	}
+	host := strings.TrimSuffix(strings.TrimPrefix(addr, "["), "]")
+	port := "21"
+	if implicit {
+		port = "990"
+	}
+	return net.JoinHostPort(host, port), host
+}
 
 // DefaultTimeout bounds each network wait (a connect, a reply, a read or
 // write on a data connection) when no WithTimeout option is given.
@@ -43,6 +126,7 @@ type config struct {
 	tlsMode     tlsMode
 	clearData   bool
 	noReuse     bool
+	laxTLSClose bool
 	listParser  listing.Parser
 }
 
@@ -173,6 +257,72 @@ func WithDebug(level int, w io.Writer) DialOption {
 func WithLogger(level int, l *slog.Logger) DialOption {
 	return func(c *config) error {
 		c.debug.level, c.debug.log = level, l
+		return nil
+	}
+}
+
+// WithTLSConfig gives the TLS configuration for AuthTLS and for a Login
+// that secures the control connection first, as ftplib's FTP_TLS does:
+// the data channel stays in clear text until ProtP. Use WithExplicitTLS
+// to have Dial and Login do all of it. A nil cfg means the defaults:
+// certificates verified against the system roots and the dialled host.
+func WithTLSConfig(cfg *tls.Config) DialOption {
+	return func(c *config) error {
+		c.tlsConfig, c.tlsMode, c.clearData = cfg, tlsManual, true
+		return nil
+	}
+}
+
+// WithExplicitTLS makes Dial secure the control connection with AUTH TLS
+// (RFC 4217) right after the greeting, and Login protect the data channel
+// (PBSZ 0, PROT P). A server that refuses AUTH TLS makes Dial fail: there
+// is no silent fallback to clear text. A nil cfg means the defaults.
+func WithExplicitTLS(cfg *tls.Config) DialOption {
+	return func(c *config) error {
+		c.tlsConfig, c.tlsMode = cfg, tlsExplicit
+		return nil
+	}
+}
+
+// WithImplicitTLS makes the connection TLS from its first byte ("FTPS",
+// port 990 by default), and Login protect the data channel. A nil cfg
+// means the defaults.
+func WithImplicitTLS(cfg *tls.Config) DialOption {
+	return func(c *config) error {
+		c.tlsConfig, c.tlsMode = cfg, tlsImplicit
+		return nil
+	}
+}
+
+// WithClearData keeps data connections in clear text after a TLS login
+// (no PROT P). The control connection stays secure.
+func WithClearData() DialOption {
+	return func(c *config) error {
+		c.clearData = true
+		return nil
+	}
+}
+
+// WithoutTLSSessionReuse stops data connections from resuming the
+// control connection's TLS session. It is an escape hatch for a server
+// that mishandles resumption; servers that require reuse (vsftpd with
+// require_ssl_reuse, proftpd by default) then refuse every transfer.
+func WithoutTLSSessionReuse() DialOption {
+	return func(c *config) error {
+		c.noReuse = true
+		return nil
+	}
+}
+
+// WithLaxTLSClose accepts a TLS download that ends without the server's
+// close_notify when nothing else proves it whole. By default such a
+// download (a listing, or a RETR whose size neither the 150 reply nor
+// SIZE confirms) is ErrShortTransfer, since anyone on the path can end
+// a TCP connection early; a server that closes TLS data connections
+// properly never needs this.
+func WithLaxTLSClose() DialOption {
+	return func(c *config) error {
+		c.laxTLSClose = true
 		return nil
 	}
 }
