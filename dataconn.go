@@ -286,7 +286,9 @@ func (c *Conn) resync(callCtx context.Context, cause error) error {
 // Size returns the size the server announced in its 150 reply, or -1.
 func (d *DataConn) Size() int64 { return d.size }
 
-// Reply returns the server's completion reply, once Close has read it.
+// Reply returns the server's completion reply once Close has read it:
+// for an aborted transfer, the first reply after the abort, which is the
+// server's verdict on the transfer (a 426, or a 226 if it had finished).
 func (d *DataConn) Reply() Reply { return d.reply }
 
 // refresh bounds the next read or write by the timeout and the context.
@@ -643,6 +645,7 @@ func (d *DataConn) abort() error {
 	// still transferring reads the control connection for ABOR and may
 	// discard whatever came with it (pure-ftpd drops a pipelined NOOP and
 	// the session then waits forever for its 200).
+	// The first reply is the transfer's verdict (Reply returns it).
 	var r Reply
 	err := c.send(ctx, "ABOR")
 	if err == nil {
@@ -652,7 +655,6 @@ func (d *DataConn) abort() error {
 	if err == nil && r.kind() == '4' {
 		// 426 (or 451) for the transfer; the 226 or 225 for ABOR follows.
 		r, err = c.read(ctx, "ABOR")
-		d.reply = r
 	}
 	if err == nil {
 		err = c.send(ctx, "NOOP")
@@ -661,7 +663,6 @@ func (d *DataConn) abort() error {
 		if r, err = c.read(ctx, "ABOR"); err == nil && r.Code == 200 {
 			break
 		}
-		d.reply = r
 	}
 	if err != nil {
 		c.Close()

@@ -219,9 +219,12 @@ func (e *OpError) Error() string {
 	b.WriteString(e.Conn)
 	b.WriteString(" connection: ")
 	if e.Timeout > 0 {
-		if e.Conn == "data" {
+		switch {
+		case e.Conn == "data":
 			b.WriteString("no data for ")
-		} else {
+		case e.Cmd == "":
+			b.WriteString("no greeting within ")
+		default:
 			b.WriteString("no reply within ")
 		}
 		b.WriteString(e.Timeout.String())

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -401,46 +400,6 @@ func TestInjection(t *testing.T) {
 			if !errors.Is(err, ErrInvalidCommand) {
 				t.Errorf("%s(%q) = %v, want ErrInvalidCommand", name, bad, err)
 			}
-		}
-	}
-}
-
-// TestErrorFSClass checks how replies map to io/fs errors: by the
-// reply's text where it says, else by the command for a bare 550.
-func TestErrorFSClass(t *testing.T) {
-	for _, tc := range []struct {
-		cmd, reply string
-		want       error
-	}{
-		{"RETR x", "550 Failed to open file.", fs.ErrNotExist},         // vsftpd
-		{"SIZE x", "550 Could not get file size.", fs.ErrNotExist},     // vsftpd
-		{"CWD x", "550 Failed to change directory.", fs.ErrNotExist},   // vsftpd
-		{"RETR x", "550 x: No such file or directory", fs.ErrNotExist}, // proftpd
-		{"STOR d/x", "553 Can't open that file: No such file or directory", fs.ErrNotExist},
-		{"RETR x", "550 x: Permission denied", fs.ErrPermission}, // proftpd
-		{"STOR x", "553 Could not create file.", nil},            // vsftpd: ambiguous
-		{"MKD d", "550 d: File exists", fs.ErrExist},             // proftpd
-		{"MKD d", "550 Create directory operation failed.", nil}, // vsftpd: ambiguous
-		{"MKD d", "521 \"d\" directory already exists", fs.ErrExist},
-		{"MKD d", "521 no", fs.ErrExist},
-		{"DELE x", "550 Not enough privileges.", fs.ErrPermission}, // pyftpdlib
-		{"NOOP", "550 what", nil},
-		{"RETR x", "450 x: No such file or directory", fs.ErrNotExist},
-		{"RETR x", "451 Local error", nil},
-		{"RETR x", "226 ok", nil},
-	} {
-		r := Reply{Code: replyCode(tc.reply), Text: tc.reply}
-		err := replyError(tc.cmd, r)
-		if err == nil {
-			err = unexpected(tc.cmd, r)
-		}
-		for _, target := range []error{fs.ErrNotExist, fs.ErrPermission, fs.ErrExist} {
-			if got := errors.Is(err, target); got != (target == tc.want) {
-				t.Errorf("%s -> %q: errors.Is(%v) = %v", tc.cmd, tc.reply, target, got)
-			}
-		}
-		if r.Code >= 400 && !errors.Is(err, ErrTemporary) && !errors.Is(err, ErrPermanent) {
-			t.Errorf("%s -> %q lost its class: %v", tc.cmd, tc.reply, err)
 		}
 	}
 }

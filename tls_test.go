@@ -13,6 +13,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 	"testing"
@@ -299,6 +300,89 @@ func TestTLSDataNoCloseNotify(t *testing.T) {
 				}
 			} else if !errors.Is(err, ftp.ErrShortTransfer) {
 				t.Fatalf("RETR of %d of %d bytes: %v, want ErrShortTransfer", tc.sent, len(data), err)
+			}
+			if err := c.Noop(ctx); err != nil {
+				t.Errorf("NOOP after the transfer: %v", err)
+			}
+		})
+	}
+}
+
+// TestTLSDataNoCloseNotifyNoSize checks a TLS download that ends without
+// close_notify and whose 150 reply announces no size: a binary RETR is
+// accepted only when SIZE confirms the bytes that arrived; a listing,
+// which nothing can confirm, is ErrShortTransfer unless WithLaxTLSClose.
+func TestTLSDataNoCloseNotifyNoSize(t *testing.T) {
+	ca := tsCA(t)
+	cert, err := ca.Issue()
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := bytes.Repeat([]byte("0123456789abcde\n"), 4096) // 64 KiB of lines
+	for _, tc := range []struct {
+		name    string
+		list    bool
+		size    string // reply to SIZE; "" means SIZE must not be sent
+		lax     bool
+		wantErr bool
+	}{
+		{"size confirms", false, "213 65536", false, false},
+		{"size differs", false, "213 70000", false, true},
+		{"size refused", false, "502 no SIZE", false, true},
+		{"listing", true, "", false, true},
+		{"listing lax", true, "", true, false},
+		{"retr lax", false, "", true, false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			f := tsTLSFake(t, cert, false, func(c *ftptest.FakeConn, cfg *tls.Config) {
+				tsLogin(c)
+				c.Expect("TYPE")
+				c.Reply("200 ok")
+				c.Expect("EPSV")
+				p := c.Passive()
+				c.Reply(p.EPSVReply())
+				c.ReadCommand() // RETR f or LIST
+				c.Reply("150 Here it comes")
+				nc, err := p.Accept()
+				if err != nil {
+					t.Errorf("fake: accept: %v", err)
+					return
+				}
+				sc := tls.Server(nc, cfg)
+				if err := sc.Handshake(); err != nil {
+					t.Errorf("fake: data handshake: %v", err)
+					return
+				}
+				sc.Write(data)
+				nc.Close() // no close_notify
+				c.Reply("226 Transfer complete")
+				if tc.size != "" {
+					c.Expect("SIZE")
+					c.Reply(tc.size)
+				}
+			})
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			opts := []ftp.DialOption{ftp.WithExplicitTLS(ca.ClientConfig("127.0.0.1"))}
+			if tc.lax {
+				opts = append(opts, ftp.WithLaxTLSClose())
+			}
+			c, err := tsDial(ctx, f.Addr, opts...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer c.Close()
+			if err := c.Login(ctx, "u", "p"); err != nil {
+				t.Fatal(err)
+			}
+			if tc.list {
+				_, err = c.List(ctx)
+			} else {
+				err = c.Retrieve(ctx, "f", io.Discard)
+			}
+			if tc.wantErr != errors.Is(err, ftp.ErrShortTransfer) || (!tc.wantErr && err != nil) {
+				t.Fatalf("err = %v, want ErrShortTransfer: %v", err, tc.wantErr)
 			}
 			if err := c.Noop(ctx); err != nil {
 				t.Errorf("NOOP after the transfer: %v", err)
