@@ -128,6 +128,7 @@ type config struct {
 	noReuse     bool
 	laxTLSClose bool
 	listParser  listing.Parser
+	netrc       string // WithNetrc's file, "-" for WithoutNetrc, "" for the default
 }
 
 func defaultConfig() config {

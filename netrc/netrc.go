@@ -220,18 +220,22 @@ func Path() string {
 	return p
 }
 
-// Find looks host up in the file named by Path. A missing file, or no
+// Find looks host up in the file named by Path; see FindIn.
+func Find(host string) (Machine, bool, error) {
+	return FindIn(Path(), host)
+}
+
+// FindIn looks host up in the netrc file name. A missing file, or no
 // file name at all, yields (Machine{}, false, nil); any other failure to
 // read or parse the file is an error.
 //
 // On Unix, if any entry has a non-empty password and a login other than
-// "anonymous" (compared case-insensitively), Find returns an error
+// "anonymous" (compared case-insensitively), FindIn returns an error
 // matching ErrInsecure unless the file is owned by the current user and
 // grants no permissions to group or others (chmod 600). The check covers
 // the whole file, not just the entry for host, so the outcome does not
 // depend on which host is asked for.
-func Find(host string) (Machine, bool, error) {
-	name := Path()
+func FindIn(name, host string) (Machine, bool, error) {
 	if name == "" {
 		return Machine{}, false, nil
 	}

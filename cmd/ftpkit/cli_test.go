@@ -190,7 +190,7 @@ func TestNetrc(t *testing.T) {
 	}
 
 	_, stderr, code := ftpkit(t, "ls", "ftp://bob@"+s.Addr+"/")
-	want := fmt.Sprintf("ftpkit: no password for bob@%s (add it to the URL or ~/.netrc)\n", host)
+	want := fmt.Sprintf("ftpkit: ftp: no password for bob@%s (give it in the URL, the Connector or the netrc file)\n", host)
 	if code != 1 || stderr != want {
 		t.Errorf("user not in netrc: exit %d, stderr %q, want 1, %q", code, stderr, want)
 	}
@@ -198,7 +198,7 @@ func TestNetrc(t *testing.T) {
 	// A readable netrc with passwords is refused.
 	write(fmt.Sprintf("machine %s login alice password x\n", host), 0o644)
 	_, stderr, code = ftpkit(t, "ls", noUser)
-	if code != 1 || !strings.HasPrefix(stderr, "ftpkit: read netrc: ") {
+	if code != 1 || !strings.HasPrefix(stderr, "ftpkit: netrc: ") {
 		t.Errorf("insecure netrc: exit %d, stderr %q", code, stderr)
 	}
 
@@ -241,8 +241,8 @@ func TestErrors(t *testing.T) {
 		{"missing URL", []string{"get"}, 2, "ftpkit: usage: ftpkit get URL [LOCAL]"},
 		{"too many", []string{"put", "a", "b", "c"}, 2, "ftpkit: usage: ftpkit put LOCAL URL"},
 		{"bad scheme", []string{"ls", "http://h/"}, 2, `ftpkit: bad URL "http://h/": scheme "http"`},
-		{"bad port", []string{"ls", "ftp://u:hunter2@h:99999/"}, 2, `ftpkit: bad URL "ftp://u:***@h:99999/"`},
-		{"no file name", []string{"get", serverURL(s, "dir/")}, 2, "ftpkit: ftp://test:***@"},
+		{"bad port", []string{"ls", "ftp://u:hunter2@h:99999/"}, 2, `ftpkit: bad URL "ftp://u:xxxxx@h:99999/"`},
+		{"no file name", []string{"get", serverURL(s, "dir/")}, 2, "ftpkit: ftp://test:xxxxx@"},
 		{"bad timeout", []string{"--timeout=0s", "ls", serverURL(s, "")}, 2, "ftpkit: --timeout must be positive"},
 		{"bad tls-reuse", []string{"--tls-reuse=maybe", "ls", serverURL(s, "")}, 2, "ftpkit: --tls-reuse must be on or off"},
 		{"tls flag without tls", []string{"--insecure", "ls", serverURL(s, "")}, 2, "ftpkit: --cacert, --insecure and --tls-reuse need"},

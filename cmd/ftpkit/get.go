@@ -41,10 +41,10 @@ func (o *options) get(ctx context.Context, rawURL, local string) error {
 	}
 	name := path.Base(u.Path)
 	if u.Path == "" || strings.HasSuffix(u.Path, "/") || name == "." || name == ".." || name == "/" {
-		return usageErrorf("%s names no file", maskURL(rawURL))
+		return usageErrorf("%s names no file", ftp.RedactURL(rawURL))
 	}
 	if local == "-" {
-		c, err := o.connect(ctx, u)
+		c, err := o.connect(ctx, rawURL, u)
 		if err != nil {
 			return err
 		}
@@ -56,12 +56,12 @@ func (o *options) get(ctx context.Context, rawURL, local string) error {
 	} else if fi, err := os.Stat(local); err == nil && fi.IsDir() {
 		local = filepath.Join(local, name)
 	}
-	return o.download(ctx, u, local)
+	return o.download(ctx, rawURL, u, local)
 }
 
 // download retrieves the file of u into a temporary file beside local,
 // then renames it to local.
-func (o *options) download(ctx context.Context, u *ftpURL, local string) (err error) {
+func (o *options) download(ctx context.Context, rawURL string, u *ftp.URL, local string) (err error) {
 	f, err := os.CreateTemp(filepath.Dir(local), "."+filepath.Base(local)+".part-*")
 	if err != nil {
 		return fail("get "+u.Path, err)
@@ -72,7 +72,7 @@ func (o *options) download(ctx context.Context, u *ftpURL, local string) (err er
 			os.Remove(f.Name())
 		}
 	}()
-	c, err := o.connect(ctx, u)
+	c, err := o.connect(ctx, rawURL, u)
 	if err != nil {
 		return err
 	}

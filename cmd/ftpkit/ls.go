@@ -29,7 +29,7 @@ func (o *options) ls(cmd *cobra.Command, rawURL string, long bool) error {
 	if err != nil {
 		return err
 	}
-	c, err := o.connect(ctx, u)
+	c, err := o.connect(ctx, rawURL, u)
 	if err != nil {
 		return err
 	}

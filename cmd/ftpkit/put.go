@@ -46,7 +46,7 @@ func (o *options) put(ctx context.Context, local, rawURL string) error {
 	if fi.IsDir() {
 		return fail("put", errors.New(local+" is a directory"))
 	}
-	c, err := o.connect(ctx, u)
+	c, err := o.connect(ctx, rawURL, u)
 	if err != nil {
 		return err
 	}

@@ -9,49 +9,22 @@ import (
 	"strings"
 
 	"github.com/ftpkit/ftp"
-	"github.com/ftpkit/ftp/netrc"
 )
 
-// login holds the credentials for one session.
-type login struct {
-	user, pass, acct string
-}
-
-// credentials chooses the login for u: the URL's user and password; for a
-// user without a password, the netrc entry for the host if its login is
-// that user; without a user, the netrc entry for the host, or anonymous.
-func credentials(u *ftpURL) (login, error) {
-	if u.HasUser && u.HasPass {
-		return login{user: u.User, pass: u.Pass}, nil
-	}
-	if u.HasUser && isAnonymous(u.User) {
-		return login{user: u.User, pass: "anonymous@"}, nil
-	}
-	m, ok, err := netrc.Find(u.Host)
+// parseURL parses a URL given on the command line; a bad one is a usage
+// error.
+func parseURL(raw string) (*ftp.URL, error) {
+	u, err := ftp.ParseURL(raw)
 	if err != nil {
-		return login{}, fail("read netrc", err)
+		return nil, usageErrorf("%s", strings.TrimPrefix(err.Error(), "ftp: "))
 	}
-	switch {
-	case u.HasUser && ok && m.Login == u.User:
-		return login{user: m.Login, pass: m.Password, acct: m.Account}, nil
-	case u.HasUser:
-		return login{}, fail("", fmt.Errorf("no password for %s@%s (add it to the URL or ~/.netrc)", u.User, u.Host))
-	case ok && m.Login != "":
-		return login{user: m.Login, pass: m.Password, acct: m.Account}, nil
-	}
-	return login{user: "anonymous", pass: "anonymous@"}, nil
-}
-
-// isAnonymous reports whether user is a conventional anonymous login,
-// which needs no password.
-func isAnonymous(user string) bool {
-	return strings.EqualFold(user, "anonymous") || strings.EqualFold(user, "ftp")
+	return u, nil
 }
 
 // dialOptions returns the options for a session with the server of u.
 // TLS is implicit for ftps:// URLs and explicit for ftp:// URLs with
 // --tls.
-func (o *options) dialOptions(u *ftpURL) ([]ftp.DialOption, error) {
+func (o *options) dialOptions(u *ftp.URL) ([]ftp.DialOption, error) {
 	opts := []ftp.DialOption{ftp.WithTimeout(o.timeout)}
 	if o.debug > 0 {
 		opts = append(opts, ftp.WithDebug(o.debug, o.stderr))
@@ -59,10 +32,11 @@ func (o *options) dialOptions(u *ftpURL) ([]ftp.DialOption, error) {
 	if o.active {
 		opts = append(opts, ftp.WithActiveMode())
 	}
-	useTLS := u.Implicit || o.tls
+	implicit := u.Scheme == "ftps"
+	useTLS := u.Scheme != "ftp" || o.tls
 	if !useTLS {
 		if o.cacert != "" || o.insecure || o.tlsReuse != "on" {
-			return nil, usageErrorf("--cacert, --insecure and --tls-reuse need --tls or an ftps:// URL")
+			return nil, usageErrorf("--cacert, --insecure and --tls-reuse need --tls or an ftps:// or ftpes:// URL")
 		}
 		return opts, nil
 	}
@@ -73,7 +47,7 @@ func (o *options) dialOptions(u *ftpURL) ([]ftp.DialOption, error) {
 	if o.tlsReuse == "off" {
 		opts = append(opts, ftp.WithoutTLSSessionReuse())
 	}
-	if u.Implicit {
+	if implicit {
 		return append(opts, ftp.WithImplicitTLS(cfg)), nil
 	}
 	return append(opts, ftp.WithExplicitTLS(cfg)), nil
@@ -105,28 +79,28 @@ func (o *options) tlsConfig() (*tls.Config, error) {
 	return cfg, nil
 }
 
-// connect dials the server of u and logs in.
-func (o *options) connect(ctx context.Context, u *ftpURL) (*ftp.Conn, error) {
+// connect dials the server of u and logs in, with the credentials of
+// the URL or the netrc file.
+func (o *options) connect(ctx context.Context, raw string, u *ftp.URL) (*ftp.Conn, error) {
 	opts, err := o.dialOptions(u)
 	if err != nil {
 		return nil, err
 	}
-	cred, err := credentials(u)
+	conn, err := ftp.NewConnector(raw, opts...)
 	if err != nil {
-		return nil, err
+		return nil, fail("", err)
 	}
-	c, err := ftp.Dial(ctx, u.Addr(), opts...)
+	c, err := ftp.Dial(ctx, conn.Addr, conn.Options...)
 	if err != nil {
 		return nil, fail("connect to "+u.Addr(), err)
 	}
-	if cred.acct != "" {
-		err = c.LoginAccount(ctx, cred.user, cred.pass, cred.acct)
-	} else {
-		err = c.Login(ctx, cred.user, cred.pass)
-	}
-	if err != nil {
+	if err := c.LoginAccount(ctx, conn.User, conn.Password, conn.Account); err != nil {
 		c.Close()
-		return nil, fail(fmt.Sprintf("login as %s on %s", cred.user, u.Addr()), err)
+		user := conn.User
+		if user == "" {
+			user = "anonymous"
+		}
+		return nil, fail(fmt.Sprintf("login as %s on %s", user, u.Addr()), err)
 	}
 	return c, nil
 }
@@ -142,12 +116,9 @@ func quit(ctx context.Context, c *ftp.Conn) {
 	_ = c.Quit(ctx)
 }
 
-// finish closes dc after a copy that ended with err, and returns the
-// first failure: a failed copy is the cause, and Close then only reports
-// the abort it leads to.
+// finish closes dc after a copy that ended with err: a failed copy
+// aborts the transfer (CloseWithError), so that a failed upload is never
+// committed, and the error returned wraps the copy's.
 func finish(dc *ftp.DataConn, err error) error {
-	if cerr := dc.Close(); err == nil {
-		err = cerr
-	}
-	return err
+	return dc.CloseWithError(err)
 }
