@@ -75,11 +75,17 @@ func rsFileSum(t testing.TB, path string) (string, int64) {
 // rsDial dials srv and logs in as its user.
 func rsDial(t testing.TB, ctx context.Context, srv *realserver.Server, opts ...ftp.DialOption) *ftp.Conn {
 	t.Helper()
+	return rsDialAddr(t, ctx, srv, srv.Addr, opts...)
+}
+
+// rsDialAddr dials srv at addr (a relay in front of it, say) and logs in.
+func rsDialAddr(t testing.TB, ctx context.Context, srv *realserver.Server, addr string, opts ...ftp.DialOption) *ftp.Conn {
+	t.Helper()
 	opts = append([]ftp.DialOption{ftp.WithTimeout(rsTimeout)}, opts...)
 	if os.Getenv("FTPKIT_TRACE") != "" {
 		opts = append(opts, ftp.WithDebug(1, &rsTestWriter{t}))
 	}
-	c, err := ftp.Dial(ctx, srv.Addr, opts...)
+	c, err := ftp.Dial(ctx, addr, opts...)
 	if err != nil {
 		t.Fatalf("Dial %s: %v", srv.Kind, err)
 	}
