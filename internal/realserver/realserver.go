@@ -143,19 +143,20 @@ type Server struct {
 	CAFile   string
 	CertPool *x509.CertPool
 
-	// StartupTime is how long the server took from exec to its greeting.
+	// StartupTime is how long the server took from exec to its greeting,
+	// the last time it started (see Restart).
 	StartupTime time.Duration
 
 	tb       testing.TB
-	dir      string // work dir: configs, logs, certs, root
-	logFile  string // protocol log, "" if the server writes none
-	outFile  string // the server's stdout and stderr
-	uid, gid int    // owner of files in Root
-	cmd      *exec.Cmd
-	exited   chan struct{}
-	waitErr  error
-	release  func() // frees the port block
-	stopOnce sync.Once
+	dir      string    // work dir: configs, logs, certs, root
+	logFile  string    // protocol log, "" if the server writes none
+	outFile  string    // the server's stdout and stderr
+	uid, gid int       // owner of files in Root
+	command  *exec.Cmd // what runs the server; copied for each run
+	release  func()    // frees the port block
+
+	mu   sync.Mutex // guards proc
+	proc *process   // the running server, nil once stopped
 }
 
 // TLSConfig returns a client configuration for the server: it trusts the

@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/textproto"
 	"os"
@@ -13,7 +14,6 @@ import (
 	"os/user"
 	"path/filepath"
 	"strconv"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -106,7 +106,6 @@ func (s *Server) start(bin string) error {
 	if err != nil {
 		return err
 	}
-	s.exited = make(chan struct{})
 	// The FTP user must be able to reach Root.
 	if err := os.Chmod(s.dir, 0o755); err != nil {
 		return err
@@ -129,12 +128,6 @@ func (s *Server) start(bin string) error {
 	s.Addr = net.JoinHostPort(s.Host, strconv.Itoa(s.Port))
 
 	s.outFile = filepath.Join(s.dir, "output.log")
-	out, err := os.Create(s.outFile)
-	if err != nil {
-		return err
-	}
-	defer out.Close()
-
 	var cmd *exec.Cmd
 	switch s.Kind {
 	case Vsftpd:
@@ -149,30 +142,8 @@ func (s *Server) start(bin string) error {
 	if err != nil {
 		return err
 	}
-	cmd.Dir = s.dir
-	cmd.Stdout, cmd.Stderr = out, out
-	if cmd.SysProcAttr == nil {
-		cmd.SysProcAttr = &syscall.SysProcAttr{}
-	}
-	// Own process group, so that stopping reaches the session processes;
-	// killed if the test binary dies.
-	cmd.SysProcAttr.Setpgid = true
-	cmd.SysProcAttr.Pdeathsig = syscall.SIGKILL
-
-	t0 := time.Now()
-	if err := cmd.Start(); err != nil {
-		return err
-	}
-	s.cmd = cmd
-	go func() {
-		s.waitErr = cmd.Wait()
-		close(s.exited)
-	}()
-	if err := s.waitReady(); err != nil {
-		return fmt.Errorf("%v\n%s", err, s.Output())
-	}
-	s.StartupTime = time.Since(t0)
-	return nil
+	s.command = cmd
+	return s.run()
 }
 
 // copyCerts copies the CA and the server's key pair into the work
@@ -217,25 +188,8 @@ func (s *Server) certName() string {
 	return s.Config.Cert
 }
 
-// waitReady polls until the server greets with 220 or exits.
-func (s *Server) waitReady() error {
-	deadline := time.Now().Add(readyTimeout)
-	var last error
-	for time.Now().Before(deadline) {
-		select {
-		case <-s.exited:
-			return fmt.Errorf("server exited before greeting: %v", s.waitErr)
-		default:
-		}
-		if last = s.greet(); last == nil {
-			return nil
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	return fmt.Errorf("no greeting within %v: %v", readyTimeout, last)
-}
-
-// greet connects once, reads the greeting and quits.
+// greet connects once, reads the greeting, quits and waits for the server
+// to close the connection.
 func (s *Server) greet() error {
 	c, err := net.DialTimeout("tcp", s.Addr, time.Second)
 	if err != nil {
@@ -257,27 +211,8 @@ func (s *Server) greet() error {
 	}
 	fmt.Fprintf(c, "QUIT\r\n")
 	r.ReadResponse(221)
+	io.Copy(io.Discard, r.R)
 	return nil
-}
-
-// Stop stops the server and waits for it to exit. It is called
-// automatically when the test ends; tests call it to see a server vanish.
-func (s *Server) Stop() {
-	s.stopOnce.Do(func() {
-		if s.cmd == nil {
-			return
-		}
-		pgid := -s.cmd.Process.Pid
-		syscall.Kill(pgid, syscall.SIGTERM)
-		select {
-		case <-s.exited:
-		case <-time.After(stopTimeout):
-			syscall.Kill(pgid, syscall.SIGKILL)
-			<-s.exited
-		}
-		// Session processes that outlived the daemon.
-		syscall.Kill(pgid, syscall.SIGKILL)
-	})
 }
 
 // free releases the port block and removes the work directory.
