@@ -73,3 +73,28 @@ func TestKillRestart(t *testing.T) {
 		})
 	}
 }
+
+// TestRestartRunning restarts a running server: Restart stops it first.
+func TestRestartRunning(t *testing.T) {
+	for _, kind := range Kinds {
+		t.Run(string(kind), func(t *testing.T) {
+			t.Parallel()
+			s := Start(t, kind, Config{MaxSessionsPerIP: 1})
+			s.WriteFile("kept.txt", []byte("kept\n"))
+			old := dial(t, s, nil)
+			old.login(User, Password)
+			s.Restart(t)
+			// The old session is gone, so the limit of one lets a new one in.
+			c := dial(t, s, nil)
+			c.login(User, Password)
+			if r := c.mustXfer("RETR kept.txt", nil); string(r.Data) != "kept\n" {
+				t.Errorf("RETR kept.txt: %q", r.Data)
+			}
+			old.conn.SetDeadline(time.Now().Add(ioTimeout))
+			old.text.PrintfLine("NOOP")
+			if code, msg, err := old.text.ReadResponse(0); err == nil {
+				t.Errorf("old session after Restart: NOOP: %d %s, want it broken", code, msg)
+			}
+		})
+	}
+}

@@ -54,7 +54,9 @@ func (s *Server) run() error {
 	return nil
 }
 
-// waitReady polls until the server greets with 220 or exits.
+// waitReady polls until the server greets with 220 or exits. With a limit
+// on sessions it then waits for the server to forget the probing session,
+// which would otherwise count against the test's first sessions.
 func (s *Server) waitReady(p *process) error {
 	deadline := time.Now().Add(readyTimeout)
 	var last error
@@ -65,6 +67,9 @@ func (s *Server) waitReady(p *process) error {
 		default:
 		}
 		if last = s.greet(); last == nil {
+			if s.Config.MaxSessionsPerIP > 0 {
+				return waitChildless(p.cmd.Process.Pid, deadline)
+			}
 			return nil
 		}
 		time.Sleep(5 * time.Millisecond)

@@ -2,6 +2,7 @@ package realserver
 
 import (
 	"bytes"
+	"fmt"
 	"os"
 	"strconv"
 	"syscall"
@@ -103,6 +104,27 @@ func waitDead(pids []int, deadline time.Time) {
 		}
 		if !alive {
 			return
+		}
+		time.Sleep(2 * time.Millisecond)
+	}
+}
+
+// waitChildless waits until the daemon pid has no child process, not even
+// an unreaped one: the servers that fork a process per session count a
+// session until they have reaped its process.
+func waitChildless(pid int, deadline time.Time) error {
+	for {
+		n := 0
+		for _, p := range procs() {
+			if p.ppid == pid {
+				n++
+			}
+		}
+		if n == 0 {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("server still has %d session processes after its probe session", n)
 		}
 		time.Sleep(2 * time.Millisecond)
 	}

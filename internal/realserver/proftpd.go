@@ -66,6 +66,9 @@ func (s *Server) proFTPD(bin string) (*exec.Cmd, error) {
 		"ControlsEngine off",
 		"ControlsSocket " + filepath.Join(s.dir, "proftpd.sock"),
 	}
+	if cfg.MaxSessionsPerIP > 0 {
+		conf = append(conf, fmt.Sprintf("MaxClientsPerHost %d", cfg.MaxSessionsPerIP))
+	}
 	if cfg.TLS != None {
 		var opts []string
 		if cfg.NoReuseRequired {

@@ -34,8 +34,12 @@ func (s *Server) pureFTPd(bin string) (*exec.Cmd, error) {
 		"-H",         // no reverse DNS
 		"-f", "none", // no syslog
 		"-c", "100", // clients
-		"-C", "100", // clients per IP
 	}
+	perIP := 100
+	if cfg.MaxSessionsPerIP > 0 {
+		perIP = cfg.MaxSessionsPerIP
+	}
+	args = append(args, "-C", fmt.Sprint(perIP))
 	if cfg.TLS == Explicit {
 		// 3: TLS required on control and data connections.
 		args = append(args, "-Y", "3", "-2", s.certFile()+","+s.keyFile())

@@ -17,6 +17,7 @@ p.add_argument("--root", required=True)
 p.add_argument("--user", required=True)
 p.add_argument("--password", required=True)
 p.add_argument("--anonymous", action="store_true")
+p.add_argument("--max-cons-per-ip", type=int, default=0)
 p.add_argument("--tls", choices=["none", "explicit", "implicit"], default="none")
 p.add_argument("--cert")
 p.add_argument("--key")
@@ -63,5 +64,5 @@ Handler.banner = "pyftpdlib ready."
 config_logging(level=logging.DEBUG)
 server = FTPServer((a.host, a.port), Handler)
 server.max_cons = 256
-server.max_cons_per_ip = 0
+server.max_cons_per_ip = a.max_cons_per_ip
 server.serve_forever()

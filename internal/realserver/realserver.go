@@ -91,6 +91,30 @@ type Config struct {
 	// localhost), "wrong-host" (valid only for wrong.example) or
 	// "expired". All are signed by the test CA in CAFile.
 	Cert string
+
+	// MaxSessionsPerIP limits the simultaneous sessions from one client
+	// address; 0 is no limit (pure-ftpd: 100). vsftpd (max_per_ip),
+	// pure-ftpd (-C) and pyftpdlib (max_cons_per_ip) count connections
+	// and refuse one over the limit with their greeting, then close it
+	// (with a limit of 2):
+	//
+	//	vsftpd:    421 There are too many connections from your internet address.
+	//	pure-ftpd: 421 Too many connections (2) from this IP
+	//	pyftpdlib: 421 Too many connections from the same IP address.
+	//
+	// proftpd (MaxClientsPerHost) counts only sessions that have logged
+	// in: over the limit it greets with 220 and answers USER with 331 as
+	// usual, then refuses PASS and closes the connection (with a limit of
+	// 2):
+	//
+	//	proftpd:   530 Sorry, the maximum number of clients (2) from your host are already connected.
+	//
+	// A closed session counts for a moment after the connection closes
+	// (see [Server.WaitSessions]). [Server.RefusedSessions] counts the
+	// refusals. Whatever the limit, pure-ftpd takes at most 15 sessions in
+	// all, half its passive ports, and answers the 16th with "421 15 users
+	// (the maximum) are already logged in, sorry".
+	MaxSessionsPerIP int
 }
 
 // ErrUnsupported is returned (wrapped) by [Supported] for a configuration
@@ -108,6 +132,8 @@ func Supported(kind Kind, cfg Config) error {
 		why = "pure-ftpd serves anonymous users from the ftp account's fixed home"
 	case cfg.TLS < None || cfg.TLS > Implicit:
 		why = "unknown TLS mode " + cfg.TLS.String()
+	case cfg.MaxSessionsPerIP < 0:
+		why = "negative MaxSessionsPerIP"
 	}
 	switch kind {
 	case Vsftpd, PureFTPd, ProFTPD, Pyftpdlib:

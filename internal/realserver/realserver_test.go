@@ -225,6 +225,9 @@ func TestSupported(t *testing.T) {
 	if err := Supported(PureFTPd, Config{TLS: Implicit}); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("pure-ftpd implicit: %v", err)
 	}
+	if err := Supported(Vsftpd, Config{MaxSessionsPerIP: -1}); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("negative MaxSessionsPerIP: %v", err)
+	}
 	if err := Supported("nope", Config{}); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("unknown kind: %v", err)
 	}

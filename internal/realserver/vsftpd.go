@@ -55,7 +55,7 @@ func (s *Server) vsftpd(bin string) (*exec.Cmd, error) {
 		"ls_recurse_enable=YES",
 		"use_localtime=NO",
 		"max_clients=0",
-		"max_per_ip=0",
+		fmt.Sprintf("max_per_ip=%d", cfg.MaxSessionsPerIP),
 		"delay_failed_login=0",
 		"delay_successful_login=0",
 		"userlist_enable=NO",
