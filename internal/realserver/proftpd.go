@@ -56,6 +56,7 @@ func (s *Server) proFTPD(bin string) (*exec.Cmd, error) {
 		"AllowOverwrite on",
 		"Umask 022",
 		"MaxInstances 200",
+		"AllowForeignAddress " + on(cfg.AllowFXP),
 		"SystemLog " + filepath.Join(s.dir, "proftpd-system.log"),
 		"TransferLog none",
 		`LogFormat proto "%{iso8601} %a %r -> %s %S"`,

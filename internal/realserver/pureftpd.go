@@ -40,6 +40,9 @@ func (s *Server) pureFTPd(bin string) (*exec.Cmd, error) {
 		perIP = cfg.MaxSessionsPerIP
 	}
 	args = append(args, "-C", fmt.Sprint(perIP))
+	if cfg.AllowFXP {
+		args = append(args, "-w") // FXP for non-anonymous users
+	}
 	if cfg.TLS == Explicit {
 		// 3: TLS required on control and data connections.
 		args = append(args, "-Y", "3", "-2", s.certFile()+","+s.keyFile())

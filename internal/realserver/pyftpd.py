@@ -18,6 +18,7 @@ p.add_argument("--user", required=True)
 p.add_argument("--password", required=True)
 p.add_argument("--anonymous", action="store_true")
 p.add_argument("--max-cons-per-ip", type=int, default=0)
+p.add_argument("--fxp", action="store_true")
 p.add_argument("--tls", choices=["none", "explicit", "implicit"], default="none")
 p.add_argument("--cert")
 p.add_argument("--key")
@@ -60,6 +61,8 @@ lo, hi = a.pasv.split("-")
 Handler.authorizer = auth
 Handler.passive_ports = range(int(lo), int(hi) + 1)
 Handler.banner = "pyftpdlib ready."
+Handler.permit_foreign_addresses = a.fxp
+Handler.permit_privileged_ports = False
 
 config_logging(level=logging.DEBUG)
 server = FTPServer((a.host, a.port), Handler)

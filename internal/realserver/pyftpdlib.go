@@ -39,6 +39,9 @@ func (s *Server) pyftpdlib(python string) (*exec.Cmd, error) {
 	if cfg.MaxSessionsPerIP > 0 {
 		args = append(args, "--max-cons-per-ip", fmt.Sprint(cfg.MaxSessionsPerIP))
 	}
+	if cfg.AllowFXP {
+		args = append(args, "--fxp")
+	}
 	cmd := exec.Command(python, args...)
 	cmd.Env = append(os.Environ(), "PYTHONDONTWRITEBYTECODE=1", "PYTHONUNBUFFERED=1")
 	if os.Geteuid() == 0 {

@@ -115,6 +115,36 @@ type Config struct {
 	// all, half its passive ports, and answers the 16th with "421 15 users
 	// (the maximum) are already logged in, sorry".
 	MaxSessionsPerIP int
+
+	// AllowFXP lets a session's data connections go to, and come from, an
+	// address other than its client's (server-to-server transfers): vsftpd
+	// pasv_promiscuous and port_promiscuous, pure-ftpd -w (FXP for
+	// logged-in users; anonymous FXP would be -W), proftpd
+	// AllowForeignAddress, pyftpdlib permit_foreign_addresses (still
+	// refusing PORT to privileged ports).
+	//
+	// Servers compare addresses only, not ports: with every server and
+	// client on 127.0.0.1 nothing is foreign and FXP works without
+	// AllowFXP. Seen from a client on 127.0.0.2, without AllowFXP, PORT
+	// with the address 127.0.0.1 is refused:
+	//
+	//	vsftpd:    500 Illegal PORT command.
+	//	pure-ftpd: 500 I won't open a connection to 127.0.0.1 (only to 127.0.0.2)
+	//	proftpd:   500 Illegal PORT command
+	//	pyftpdlib: 501 Rejected data connection to foreign address 127.0.0.1:PORT.
+	//
+	// and a passive data connection from 127.0.0.1 is refused, in the
+	// reply to the transfer command (RETR here):
+	//
+	//	vsftpd:    425 Security: Bad IP connecting.
+	//	pure-ftpd: no reply; it closes the connection and waits on for one from the client
+	//	proftpd:   425 Unable to build data connection: Permission denied
+	//	pyftpdlib: 150 File status okay. About to open data connection.
+	//	           425 Rejected data connection from foreign address 127.0.0.1:PORT.
+	//
+	// (pyftpdlib sends its 425 when the connection comes, even before
+	// any transfer command.)
+	AllowFXP bool
 }
 
 // ErrUnsupported is returned (wrapped) by [Supported] for a configuration

@@ -49,6 +49,8 @@ func (s *Server) vsftpd(bin string) (*exec.Cmd, error) {
 		"anon_other_write_enable=NO",
 		"pasv_enable=YES",
 		"port_enable=YES",
+		"pasv_promiscuous=" + yes(cfg.AllowFXP),
+		"port_promiscuous=" + yes(cfg.AllowFXP),
 		"connect_from_port_20=NO",
 		fmt.Sprintf("pasv_min_port=%d", s.PasvMin),
 		fmt.Sprintf("pasv_max_port=%d", s.PasvMax),
