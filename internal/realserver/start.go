@@ -221,7 +221,7 @@ func (s *Server) free() {
 		s.release()
 	}
 	if s.dir != "" {
-		os.RemoveAll(s.dir)
+		removeAll(s.dir)
 	}
 }
 
