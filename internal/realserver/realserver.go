@@ -8,7 +8,18 @@
 //
 // Every server logs in the same user ([User], [Password]), whose home
 // directory "/" is [Server.Root]. Files created by the test should be made
-// with [Server.WriteFile] and [Server.Mkdir] so that the FTP user owns them.
+// with [Server.WriteFile] and [Server.Mkdir] so that the FTP user owns them;
+// [Server.WriteFileMode] and [Server.MkdirMode] make files and directories
+// that the FTP user, and so every server, may not read, change or enter.
+//
+// [Config] can limit the sessions per client address and allow
+// server-to-server (FXP) transfers. [Server.Kill] crashes a server with
+// its sessions, and [Server.Restart] brings it back on the same port over
+// the same files.
+//
+// testdata/replies.md records how each server words its refusals (missing
+// path, permission denied, existing name, wrong type), as checked by
+// TestReplyTexts.
 package realserver
 
 import (
