@@ -134,17 +134,18 @@ func notFound(cmd, text string) error {
 
 // fsClass tells which io/fs error a 4xx or 5xx reply to cmd amounts to,
 // or nil. RFC 959's 550 covers "file not found, no access" alike, so
-// the reply's text decides where it says: phrases for a missing file
-// (vsftpd excepted, every server tested names the errno: "No such file
-// or directory"), for a refusal ("Permission denied", "not allowed",
-// "privileges") and for an existing file ("File exists", "already
-// exists"). A 550 whose text says none of these, to a command that names
+// the reply's text decides where it says: pure-ftpd, proftpd and
+// pyftpdlib end most texts with the system's error ("No such file or
+// directory", "Permission denied", "File exists"), and a text naming
+// another error ("Not a directory", "Is a directory", "Directory not
+// empty", ...) matches none. A 550 whose text says nothing of the kind
+// (vsftpd's "Failed to open file.", pure-ftpd's "Can't check for file
+// existence", pyftpdlib's "is not retrievable"), to a command that names
 // an existing path (RETR, SIZE, MDTM, CWD, DELE, RMD, RNFR, MLST, MLSD,
-// LIST, NLST),
-// is taken as a missing path: vsftpd's texts ("Failed to open file.",
-// "Could not get file size.") are the same for a missing file and for
-// one it may not read, and missing is by far the commoner cause. MKD's
-// bare 550 (vsftpd: "Create directory operation failed.") stays
+// LIST, NLST), is taken as a missing path: vsftpd says the same for a
+// missing file and for one it may not read, and missing is by far the
+// commoner cause. MKD's and STOR's bare 550 and 553 (vsftpd's "Create
+// directory operation failed.", "Could not create file.") stay
 // unclassified. docs/errors.md has the table for the four servers.
 func fsClass(cmd string, r Reply) error {
 	if r.kind() != '4' && r.kind() != '5' {
@@ -158,9 +159,11 @@ func fsClass(cmd string, r Reply) error {
 		return fs.ErrPermission
 	case containsAny(text, "file exists", "already exists", "directory exists"):
 		return fs.ErrExist
+	case containsAny(text, "not a directory", "is a directory", "not empty", "invalid argument", "regular file", "not a plain file"):
+		return nil // another failure, which io/fs has no error for
 	}
 	if r.Code == 521 && strings.EqualFold(verb(cmd), "MKD") {
-		return fs.ErrExist // RFC 959's MKD "521" for an existing directory (some servers)
+		return fs.ErrExist // "521 directory already exists" (some servers)
 	}
 	if r.Code == 550 {
 		switch strings.ToUpper(verb(cmd)) {

@@ -31,6 +31,15 @@ func TestErrorFSClass(t *testing.T) {
 		{"MKD d", "521 no", fs.ErrExist},
 		{"DELE x", "550 Not enough privileges.", fs.ErrPermission}, // pyftpdlib
 		{"NOOP", "550 what", nil},
+		{"CWD f", "550 Can't change directory to f: Not a directory", nil},         // pure-ftpd
+		{"DELE d", "550 d: Is a directory", nil},                                   // proftpd
+		{"RMD d", "550 Directory not empty.", nil},                                 // pyftpdlib
+		{"SIZE d", "550 I can only retrieve regular files", nil},                   // pure-ftpd
+		{"SIZE x", "550 Can't check for file existence", fs.ErrNotExist},           // pure-ftpd
+		{"MDTM x", "550 /x is not retrievable", fs.ErrNotExist},                    // pyftpdlib
+		{"RNFR x", "550 Sorry, but that file doesn't exist", fs.ErrNotExist},       // pure-ftpd
+		{"RNTO y", "451 Rename/move failure: Permission denied", fs.ErrPermission}, // pure-ftpd
+		{"LIST d", "450 d: No such file or directory", fs.ErrNotExist},             // proftpd
 		{"RETR x", "450 x: No such file or directory", fs.ErrNotExist},
 		{"RETR x", "451 Local error", nil},
 		{"RETR x", "226 ok", nil},

@@ -7,6 +7,7 @@ require (
 	github.com/spf13/cobra v1.10.2
 	go.uber.org/goleak v1.3.0
 	goftp.io/server/v2 v2.0.3
+	golang.org/x/sys v0.33.0
 	golang.org/x/term v0.28.0
 )
 
@@ -15,5 +16,4 @@ require (
 	github.com/mitchellh/colorstring v0.0.0-20190213212951-d06e56a500db // indirect
 	github.com/rivo/uniseg v0.4.7 // indirect
 	github.com/spf13/pflag v1.0.9 // indirect
-	golang.org/x/sys v0.33.0 // indirect
 )

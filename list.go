@@ -121,9 +121,9 @@ const mlsdChunk = 4096
 // are left out.
 //
 // A reply saying the directory does not exist gives an error matching
-// fs.ErrNotExist. Note that some servers (vsftpd) answer LIST of a
-// missing directory with an empty listing, and LIST of a file with that
-// file's entry; use Stat first where that matters.
+// fs.ErrNotExist, and so does an empty listing (as vsftpd sends for a
+// missing directory) of a path that Stat does not find. Note that LIST
+// of a file gives that file's entry; use Stat first where that matters.
 func (c *Conn) ReadDir(ctx context.Context, path string) ([]listing.Entry, error) {
 	var out []listing.Entry
 	err := c.do(func() error {
@@ -141,26 +141,42 @@ func (c *Conn) ReadDir(ctx context.Context, path string) ([]listing.Entry, error
 
 // readDir calls fn with each entry of the directory path but "." and
 // "..", in the server's order, for a caller holding the session.
+//
+// A listing with no line at all, not even the "." and ".." (or MLSD's
+// cdir) that servers send for an existing empty directory, is checked
+// with Stat: vsftpd, and pure-ftpd's LIST, answer a missing directory
+// with an empty listing and 226, which must not read as an empty
+// directory.
 func (c *Conn) readDir(ctx context.Context, path string, fn func(listing.Entry) error) error {
 	f, err := c.features(ctx)
 	if err != nil {
 		return err
 	}
+	n := 0
 	keep := func(e listing.Entry) error {
+		n++
 		if e.IsDotDir() || e.Name == "." || e.Name == ".." {
 			return nil
 		}
 		return fn(e)
 	}
 	if f.Has("MLST") || f.Has("MLSD") {
-		return c.lineTransfer(ctx, joinArg("MLSD", path), func(l string) error {
+		err = c.lineTransfer(ctx, joinArg("MLSD", path), func(l string) error {
 			if strings.TrimSpace(l) == "" {
 				return nil
 			}
 			return keep(listing.ParseMLSx(l))
 		})
+	} else {
+		err = c.listDir(ctx, path, keep)
 	}
-	return c.listDir(ctx, path, keep)
+	if err != nil || n > 0 || path == "" {
+		return err
+	}
+	if _, err := c.stat(ctx, path); err != nil {
+		return err
+	}
+	return nil
 }
 
 // listDir sends LIST for dir (the working directory if "") and calls fn

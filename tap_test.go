@@ -8,6 +8,9 @@ import (
 	"sync"
 	"syscall"
 	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
 
 	"github.com/ftpkit/ftp/internal/realserver"
 )
@@ -106,28 +109,35 @@ func (tp *tap) relay(c *net.TCPConn, addr string, data bool) {
 	}()
 	// Client to server, read by hand, so that how the client ended is
 	// told apart from a failure to write to the server.
-	end := "fin"
 	buf := make([]byte, 64<<10)
 	serverGone := false
+	var rerr error
 	for {
 		n, err := c.Read(buf)
 		if n > 0 && !serverGone {
+			sc.SetWriteDeadline(time.Now().Add(2 * time.Second))
 			if _, werr := sc.Write(buf[:n]); werr != nil {
 				serverGone = true
 			}
 		}
 		if err != nil {
-			if isReset(err) {
-				end = "rst"
-				sc.SetLinger(0)
-				sc.Close()
-			} else if err != io.EOF {
-				end = "error: " + err.Error()
-			} else {
-				sc.CloseWrite()
-			}
+			rerr = err
 			break
 		}
+	}
+	// A read can report EOF after a reset when a write in the other
+	// direction took the socket's error first; the TCP state cannot be
+	// mistaken: CLOSE after a reset, CLOSE_WAIT, TIME_WAIT or CLOSING
+	// after a FIN.
+	end := "fin"
+	if isReset(rerr) || tcpState(c) == unix.BPF_TCP_CLOSE {
+		end = "rst"
+		sc.SetLinger(0)
+		sc.Close()
+	} else if rerr != io.EOF {
+		end = "error: " + rerr.Error()
+	} else {
+		sc.CloseWrite()
 	}
 	if data {
 		tp.mu.Lock()
@@ -139,9 +149,31 @@ func (tp *tap) relay(c *net.TCPConn, addr string, data bool) {
 
 func isReset(err error) bool { return errors.Is(err, syscall.ECONNRESET) }
 
-// Ends returns how the data connections ended so far.
-func (tp *tap) Ends() []string {
-	tp.mu.Lock()
-	defer tp.mu.Unlock()
-	return append([]string(nil), tp.ends...)
+// tcpState returns the kernel's state of c (unix.BPF_TCP_*), or -1.
+func tcpState(c *net.TCPConn) int {
+	rc, err := c.SyscallConn()
+	if err != nil {
+		return -1
+	}
+	state := -1
+	rc.Control(func(fd uintptr) {
+		if info, err := unix.GetsockoptTCPInfo(int(fd), unix.IPPROTO_TCP, unix.TCP_INFO); err == nil {
+			state = int(info.State)
+		}
+	})
+	return state
+}
+
+// Ends returns how the data connections ended, waiting up to 5 s for
+// at least n of them to end: the relay sees a reset a moment after the
+// client has sent it.
+func (tp *tap) Ends(n int) []string {
+	for deadline := time.Now().Add(5 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		tp.mu.Lock()
+		ends := append([]string(nil), tp.ends...)
+		tp.mu.Unlock()
+		if len(ends) >= n || time.Now().After(deadline) {
+			return ends
+		}
+	}
 }

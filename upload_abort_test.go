@@ -75,7 +75,7 @@ func TestRealServerUploadBodyFailure(t *testing.T) {
 				if err := c.Noop(ctx); err != nil {
 					t.Fatalf("session after the failed upload: %v", err)
 				}
-				if ends := tp.Ends(); len(ends) != 2 || ends[0] != "rst" || ends[1] != "rst" {
+				if ends := tp.Ends(2); len(ends) != 2 || ends[0] != "rst" || ends[1] != "rst" {
 					t.Errorf("data connections ended with %q, want two resets", ends)
 				}
 				for _, name := range []string{"store.bin", "stor.bin"} {
