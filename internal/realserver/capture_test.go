@@ -13,6 +13,8 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/ftpkit/ftp/internal/rawclient"
 )
 
 // TestCaptureListings regenerates listing/testdata/servers: it builds the
@@ -278,7 +280,7 @@ func buildTree(t *testing.T, s *Server, times captureTimes) *serverTree {
 func captureServer(t *testing.T, s *Server, dir string) []string {
 	t.Helper()
 	c := dial(t, s, nil)
-	c.login(User, Password)
+	c.Login(User, Password)
 	var files []string
 	save := func(what string, data []byte) {
 		name := string(s.Kind) + "-" + what + ".txt"
@@ -290,7 +292,7 @@ func captureServer(t *testing.T, s *Server, dir string) []string {
 	save("feat", feat)
 	// Listings are text: ask for them as clients do (ftplib, this
 	// module's RetrLines).
-	c.cmd(200, "TYPE A")
+	c.Expect(200, "TYPE A")
 	mlst := regexp.MustCompile(`(?m)^ MLST`).Match(feat)
 	for _, l := range []struct{ what, cmd string }{
 		{"list", "LIST"},
@@ -301,7 +303,7 @@ func captureServer(t *testing.T, s *Server, dir string) []string {
 		if l.what == "mlsd" && !mlst {
 			continue
 		}
-		r := c.xfer(l.cmd, nil, nil)
+		r := c.Xfer(l.cmd, nil, nil)
 		if r.Prelim == "" || r.Code/100 != 2 || r.DataErr != nil {
 			t.Logf("%s: %s refused: %q, %q, %v", s.Kind, l.cmd, r.Prelim, r.Final, r.DataErr)
 			continue
@@ -311,19 +313,19 @@ func captureServer(t *testing.T, s *Server, dir string) []string {
 	if mlst {
 		save("mlst", rawReply(t, c, "MLST recent.txt"))
 	}
-	c.cmd(221, "QUIT")
+	c.Expect(221, "QUIT")
 	return files
 }
 
 // rawReply sends cmd and returns its reply exactly as received, all lines
 // with their terminators.
-func rawReply(t *testing.T, c *rawClient, cmd string) []byte {
+func rawReply(t *testing.T, c *rawclient.Client, cmd string) []byte {
 	t.Helper()
-	c.conn.SetDeadline(time.Now().Add(ioTimeout))
-	if _, err := fmt.Fprintf(c.conn, "%s\r\n", cmd); err != nil {
+	c.Conn.SetDeadline(time.Now().Add(rawclient.Timeout))
+	if _, err := fmt.Fprintf(c.Conn, "%s\r\n", cmd); err != nil {
 		t.Fatal(err)
 	}
-	r := c.text.R
+	r := c.Text.R
 	var buf bytes.Buffer
 	var code string
 	for {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/tls"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -52,32 +53,32 @@ func TestSession(t *testing.T) {
 func session(t *testing.T, s *Server, tc *tls.Config, want []byte) {
 	c := dial(t, s, tc)
 	if tc != nil {
-		cs := c.conn.(interface{ ConnectionState() tls.ConnectionState }).ConnectionState()
+		cs := c.Conn.(interface{ ConnectionState() tls.ConnectionState }).ConnectionState()
 		if cs.Version != tc.MaxVersion || !cs.HandshakeComplete {
 			t.Fatalf("control TLS: version %x, want %x", cs.Version, tc.MaxVersion)
 		}
 	}
-	c.login(User, Password)
-	if got := c.pwd(); got != "/" {
+	c.Login(User, Password)
+	if got := c.PWD(); got != "/" {
 		t.Errorf("PWD = %q, want /", got)
 	}
-	feat := c.cmd(211, "FEAT")
-	c.cmd(250, "CWD /dir")
-	list := c.mustXfer("LIST", nil)
+	feat := c.Expect(211, "FEAT")
+	c.Expect(250, "CWD /dir")
+	list := c.MustXfer("LIST", nil)
 	if !bytes.Contains(list.Data, []byte("hello.txt")) {
 		t.Errorf("LIST: %q does not name hello.txt", list.Data)
 	}
-	retr := c.mustXfer("RETR hello.txt", nil)
+	retr := c.MustXfer("RETR hello.txt", nil)
 	if !bytes.Equal(retr.Data, want) {
 		t.Errorf("RETR: got %q, want %q", retr.Data, want)
 	}
 	up := bytes.Repeat([]byte("upload\n"), 10000)
-	stor := c.mustXfer("STOR up.txt", up)
+	stor := c.MustXfer("STOR up.txt", up)
 	got, err := os.ReadFile(s.Path("/dir/up.txt"))
 	if err != nil || !bytes.Equal(got, up) {
 		t.Errorf("STOR: file has %d bytes (%v), want %d", len(got), err, len(up))
 	}
-	c.cmd(221, "QUIT")
+	c.Expect(221, "QUIT")
 	if testing.Verbose() {
 		t.Logf("FEAT: %s\nLIST: %q %q\n%s\nRETR: %q %q\nSTOR: %q %q",
 			feat, list.Prelim, list.Final, list.Data, retr.Prelim, retr.Final, stor.Prelim, stor.Final)
@@ -92,12 +93,12 @@ func TestAnonymous(t *testing.T) {
 			s := Start(t, kind, Config{Anonymous: true})
 			s.WriteFile("pub.txt", []byte("public\n"))
 			c := dial(t, s, nil)
-			c.login("anonymous", "test@example.com")
-			list := c.mustXfer("NLST", nil)
+			c.Login("anonymous", "test@example.com")
+			list := c.MustXfer("NLST", nil)
 			if !bytes.Contains(list.Data, []byte("pub.txt")) {
 				t.Errorf("NLST: %q does not name pub.txt", list.Data)
 			}
-			r := c.xfer("STOR evil.txt", []byte("x"), nil)
+			r := c.Xfer("STOR evil.txt", []byte("x"), nil)
 			if r.Code/100 != 5 {
 				t.Errorf("anonymous STOR: %q %q, want a 5xx refusal", r.Prelim, r.Final)
 			}
@@ -106,8 +107,8 @@ func TestAnonymous(t *testing.T) {
 			}
 			// A normal user is still a normal user.
 			c2 := dial(t, s, nil)
-			c2.login(User, Password)
-			c2.mustXfer("STOR mine.txt", []byte("mine\n"))
+			c2.Login(User, Password)
+			c2.MustXfer("STOR mine.txt", []byte("mine\n"))
 		})
 	}
 }
@@ -129,10 +130,10 @@ func TestSessionReuse(t *testing.T) {
 					t.Run(vname, func(t *testing.T) {
 						tc := clientTLS(s, v)
 						c := dial(t, s, tc)
-						c.login(User, Password)
+						c.Login(User, Password)
 						fresh := tc.Clone()
 						fresh.ClientSessionCache = nil
-						r := c.xfer("LIST", nil, fresh)
+						r := c.Xfer("LIST", nil, fresh)
 						required := !noReuse && (kind == Vsftpd || kind == ProFTPD)
 						t.Logf("fresh TLS session on data: %q %q, data error %v", r.Prelim, r.Final, r.DataErr)
 						if required && r.Code/100 == 2 {
@@ -143,8 +144,8 @@ func TestSessionReuse(t *testing.T) {
 						}
 						// vsftpd drops the control connection after its 522,
 						// proftpd keeps it.
-						c.text.PrintfLine("NOOP")
-						code, msg, err := c.text.ReadResponse(0)
+						c.Text.PrintfLine("NOOP")
+						code, msg, err := c.Text.ReadResponse(0)
 						t.Logf("NOOP after it: %d %s %v", code, msg, err)
 						if alive := err == nil && code == 200; alive != (kind != Vsftpd || noReuse) {
 							t.Errorf("control connection alive = %v after data without reuse", alive)
@@ -170,8 +171,8 @@ func TestTwoAtOnce(t *testing.T) {
 				name := []string{"a.txt", "b.txt"}[i]
 				s.WriteFile(name, nil)
 				c := dial(t, s, nil)
-				c.login(User, Password)
-				if l := c.mustXfer("NLST", nil); strings.Join(names(l.Data), ",") != name {
+				c.Login(User, Password)
+				if l := c.MustXfer("NLST", nil); strings.Join(names(l.Data), ",") != name {
 					t.Errorf("server %d lists %q, want %s", i, l.Data, name)
 				}
 			}
@@ -193,8 +194,8 @@ func TestIPv6(t *testing.T) {
 			}
 			s.WriteFile("six.txt", nil)
 			c := dial(t, s, nil)
-			c.login(User, Password)
-			if l := c.mustXfer("NLST", nil); !bytes.Contains(l.Data, []byte("six.txt")) {
+			c.Login(User, Password)
+			if l := c.MustXfer("NLST", nil); !bytes.Contains(l.Data, []byte("six.txt")) {
 				t.Errorf("NLST: %q", l.Data)
 			}
 		})
@@ -208,7 +209,7 @@ func TestStop(t *testing.T) {
 			t.Parallel()
 			s := Start(t, kind, Config{})
 			c := dial(t, s, nil) // an open session must not delay Stop
-			c.login(User, Password)
+			c.Login(User, Password)
 			t0 := time.Now()
 			s.Stop()
 			if d := time.Since(t0); d > 2*time.Second {
@@ -264,29 +265,27 @@ func TestTLSRequired(t *testing.T) {
 			s := Start(t, kind, Config{TLS: Explicit})
 			plain := &Server{Addr: s.Addr, Host: s.Host, PasvMin: s.PasvMin, PasvMax: s.PasvMax}
 			c := dial(t, plain, nil)
-			c.text.PrintfLine("USER %s", User)
-			code, msg, err := c.text.ReadResponse(0)
+			c.Text.PrintfLine("USER %s", User)
+			code, msg, err := c.Text.ReadResponse(0)
 			if err == nil && (code == 331 || code == 230) {
 				t.Errorf("USER before AUTH TLS: %d %s, want a refusal", code, msg)
 			}
 
 			c = dial(t, s, s.TLSConfig())
-			c.login(User, Password)
-			prot := c.cmd(0, "PROT C")
-			if !strings.HasPrefix(prot, "2") {
+			c.Login(User, Password)
+			code, msg = c.Cmd("PROT C")
+			prot := fmt.Sprintf("%d %s", code, msg)
+			if code/100 != 2 {
 				t.Logf("PROT C: %s", prot)
 				return
 			}
 			// pyftpdlib refuses EPSV already, the others refuse LIST.
-			if epsv := c.cmd(0, "EPSV"); !strings.HasPrefix(epsv, "229") {
-				t.Logf("PROT C: %s; EPSV: %s", prot, epsv)
+			if code, msg := c.Cmd("EPSV"); code != 229 {
+				t.Logf("PROT C: %s; EPSV: %d %s", prot, code, msg)
 				return
 			}
-			c.cmd(0, "ABOR")
-			tc := c.tls
-			c.tls = nil // clear data connection
-			r := c.xfer("LIST", nil, nil)
-			c.tls = tc
+			c.Cmd("ABOR")
+			r := c.Xfer("LIST", nil, nil) // clear data connection
 			t.Logf("PROT C: %s; LIST: %q %q", prot, r.Prelim, r.Final)
 			if r.Code/100 == 2 {
 				t.Errorf("LIST over a clear data connection succeeded")
