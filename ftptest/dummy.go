@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"sync"
-	"testing"
 	"time"
 )
 
@@ -66,14 +65,14 @@ type Dummy struct {
 
 // NewDummy starts a Dummy, as CPython's DummyFTPServer. It is closed by
 // tb.Cleanup.
-func NewDummy(tb testing.TB) *Dummy {
+func NewDummy(tb TB) *Dummy {
 	tb.Helper()
 	return newDummy(tb, nil, "127.0.0.1:0")
 }
 
 // NewDummyAt is NewDummy listening on addr, a loopback address such as
 // "[::1]:0" (CPython's DummyFTPServer with af=AF_INET6).
-func NewDummyAt(tb testing.TB, addr string) *Dummy {
+func NewDummyAt(tb TB, addr string) *Dummy {
 	tb.Helper()
 	return newDummy(tb, nil, addr)
 }
@@ -81,7 +80,7 @@ func NewDummyAt(tb testing.TB, addr string) *Dummy {
 // NewDummyTLS starts a Dummy that also accepts AUTH, PBSZ, PROT and CCC, as
 // CPython's DummyTLS_FTPServer, with a certificate issued by a fresh CA.
 // After PROT P, data connections are wrapped in TLS (server side).
-func NewDummyTLS(tb testing.TB) *Dummy {
+func NewDummyTLS(tb TB) *Dummy {
 	tb.Helper()
 	ca, err := NewCA()
 	if err != nil {
@@ -97,7 +96,7 @@ func NewDummyTLS(tb testing.TB) *Dummy {
 	return d
 }
 
-func newDummy(tb testing.TB, cfg *tls.Config, addr string) *Dummy {
+func newDummy(tb TB, cfg *tls.Config, addr string) *Dummy {
 	d := &Dummy{
 		TLS:         cfg,
 		RetrData:    RetrData,

@@ -5,7 +5,6 @@ import (
 	"net"
 	"net/netip"
 	"sync"
-	"testing"
 	"time"
 )
 
@@ -23,7 +22,7 @@ type Fake struct {
 	// Addr is the listening address, "127.0.0.1:port".
 	Addr string
 
-	tb       testing.TB
+	tb       TB
 	ln       net.Listener
 	handle   func(*FakeConn)
 	wg       sync.WaitGroup
@@ -37,14 +36,14 @@ type Fake struct {
 // goroutine, for each accepted control connection. The connection is closed
 // when handle returns. The Fake is closed by tb.Cleanup, which closes every
 // connection and waits for all handlers to return.
-func NewFake(tb testing.TB, handle func(c *FakeConn)) *Fake {
+func NewFake(tb TB, handle func(c *FakeConn)) *Fake {
 	tb.Helper()
 	return NewFakeAt(tb, "127.0.0.1:0", handle)
 }
 
 // NewFakeAt is NewFake listening on addr, which must be a loopback address
 // such as "[::1]:0". It fails the test if it cannot listen there.
-func NewFakeAt(tb testing.TB, addr string, handle func(c *FakeConn)) *Fake {
+func NewFakeAt(tb TB, addr string, handle func(c *FakeConn)) *Fake {
 	tb.Helper()
 	if ap, err := netip.ParseAddrPort(addr); err != nil || !ap.Addr().IsLoopback() {
 		tb.Fatalf("ftptest: %q is not a loopback address", addr)

@@ -8,7 +8,6 @@ import (
 	"net"
 	"os"
 	"sync"
-	"testing"
 	"time"
 
 	ftpserver "goftp.io/server/v2"
@@ -47,7 +46,7 @@ type Server struct {
 }
 
 // NewServer starts a Server over tb.TempDir(). It is closed by tb.Cleanup.
-func NewServer(tb testing.TB, opts ...Option) *Server {
+func NewServer(tb TB, opts ...Option) *Server {
 	tb.Helper()
 	s, err := Start(tb.TempDir(), opts...)
 	if err != nil {
