@@ -7,11 +7,13 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ftpkit/ftp/internal/rawclient"
 )
 
-func dummyClient(t *testing.T, d *Dummy) *rawClient {
-	c := dialRaw(t, d.Addr)
-	if code, msg := c.read(); code != 220 || msg != "welcome" {
+func dummyClient(t *testing.T, d *Dummy) *rawclient.Client {
+	c := rawclient.Dial(t, d.Addr)
+	if code, msg := c.Reply(); code != 220 || msg != "welcome" {
 		t.Fatalf("greeting %d %q", code, msg)
 	}
 	return c
@@ -31,7 +33,7 @@ func TestDummyCannedReplies(t *testing.T) {
 		{"FOO bar", `550 command "foo" not understood.`},
 		{"REST 30", "350 rest ok"},
 	} {
-		code, msg := c.cmd("%s", tc.cmd)
+		code, msg := c.Cmd("%s", tc.cmd)
 		if got := strings.TrimSpace(fmt.Sprintf("%d %s", code, msg)); got != tc.want {
 			t.Errorf("%s: got %q, want %q", tc.cmd, got, tc.want)
 		}
@@ -45,43 +47,43 @@ func TestDummyNextResponseOrder(t *testing.T) {
 	d := NewDummy(t)
 	c := dummyClient(t, d)
 	d.SetNextResponse("200 injected") // textproto needs text after the code
-	if code, _ := c.cmd("RNFR a"); code != 200 {
+	if code, _ := c.Cmd("RNFR a"); code != 200 {
 		t.Errorf("first reply %d, want injected 200", code)
 	}
-	if code, msg := c.read(); code != 350 || msg != "rnfr ok" {
+	if code, msg := c.Reply(); code != 350 || msg != "rnfr ok" {
 		t.Errorf("second reply %d %q, want 350 rnfr ok", code, msg)
 	}
-	c.expect(250, "RNTO b")
+	c.Expect(250, "RNTO b")
 }
 
 func TestDummyPASVAdvertisesFakeAddress(t *testing.T) {
 	d := NewDummy(t)
 	c := dummyClient(t, d)
-	msg := c.expect(227, "PASV")
+	msg := c.Expect(227, "PASV")
 	if !strings.HasPrefix(msg, "entering passive mode (252,253,254,255,") {
 		t.Fatalf("227 %q", msg)
 	}
 	a, _ := ParseActiveArg(msg[strings.Index(msg, "(")+1 : len(msg)-1])
-	conn := c.dialData(a.Port, nil) // at the control peer, not the fake address
+	conn := c.DialData(a.Port, nil) // at the control peer, not the fake address
 	conn.Close()
-	c.expect226()
+	c.ExpectReply(226)
 }
 
 func TestDummyRetrRest(t *testing.T) {
 	d := NewDummy(t)
 	c := dummyClient(t, d)
-	c.expect(350, "REST 10")
-	port := c.epsvPort()
-	conn := c.dialData(port, nil)
-	c.expect(125, "RETR x")
+	c.Expect(350, "REST 10")
+	port := c.EPSV()
+	conn := c.DialData(port, nil)
+	c.Expect(125, "RETR x")
 	got, _ := io.ReadAll(conn)
 	conn.Close()
-	c.expect226()
+	c.ExpectReply(226)
 	want := []byte(sliceRunes(RetrData, 10))
 	if !bytes.Equal(got, want) {
 		t.Errorf("RETR after REST 10: %d bytes, want %d", len(got), len(want))
 	}
-	if got := c.retr(nil, "MLSD"); string(got) != MLSDData || strings.Count(MLSDData, "\r\n") != 17 {
+	if got := retr(t, c, nil, "MLSD"); string(got) != MLSDData || strings.Count(MLSDData, "\r\n") != 17 {
 		t.Errorf("MLSD data %q", got)
 	}
 }
@@ -89,47 +91,47 @@ func TestDummyRetrRest(t *testing.T) {
 func TestDummyStorAndNextData(t *testing.T) {
 	d := NewDummy(t)
 	c := dummyClient(t, d)
-	c.stor(nil, []byte("hello\r\n"), "STOR f")
+	stor(t, c, nil, []byte("hello\r\n"), "STOR f")
 	if got, _, _ := d.State(); string(got) != "hello\r\n" {
 		t.Errorf("Received %q", got)
 	}
 	d.SetNextData(nil) // empty: the data connection closes at once
-	if got := c.retr(nil, "LIST"); len(got) != 0 {
+	if got := retr(t, c, nil, "LIST"); len(got) != 0 {
 		t.Errorf("LIST with empty next data: %q", got)
 	}
-	if got := c.retr(nil, "NLST"); string(got) != NLSTData {
+	if got := retr(t, c, nil, "NLST"); string(got) != NLSTData {
 		t.Errorf("NLST %q", got)
 	}
-	c.expect(125, "SETLONGRETR 20000")
-	if got := c.retr(nil, "RETR x"); len(got) != 20000 {
+	c.Expect(125, "SETLONGRETR 20000")
+	if got := retr(t, c, nil, "RETR x"); len(got) != 20000 {
 		t.Errorf("long RETR %d bytes", len(got))
 	}
-	c.expect(221, "QUIT")
+	c.Expect(221, "QUIT")
 }
 
 func TestDummyTLS(t *testing.T) {
 	d := NewDummyTLS(t)
 	c := dummyClient(t, d)
 	cfg := d.ClientTLSConfig()
-	c.startTLS(cfg)
-	c.expect(200, "PBSZ 0")
-	c.expect(200, "PROT P")
-	if got := c.retr(cfg, "LIST"); string(got) != ListData {
+	c.AuthTLS(cfg)
+	c.Expect(200, "PBSZ 0")
+	c.Expect(200, "PROT P")
+	if got := retr(t, c, cfg, "LIST"); string(got) != ListData {
 		t.Errorf("LIST over TLS %q", got)
 	}
-	c.expect(200, "PROT C")
-	if got := c.retr(nil, "NLST"); string(got) != NLSTData {
+	c.Expect(200, "PROT C")
+	if got := retr(t, c, nil, "NLST"); string(got) != NLSTData {
 		t.Errorf("NLST in clear %q", got)
 	}
-	c.expect(502, "PROT X")
-	c.expect(220, "CCC")
-	tc := c.nc.(interface{ CloseWrite() error })
+	c.Expect(502, "PROT X")
+	c.Expect(220, "CCC")
+	tc := c.Conn.(interface{ CloseWrite() error })
 	_ = tc.CloseWrite() // our close_notify
-	if _, err := io.ReadAll(c.text.R); err != nil {
+	if _, err := io.ReadAll(c.Text.R); err != nil {
 		t.Fatalf("waiting for close_notify: %v", err)
 	}
-	raw := c.nc.(netConner).NetConn()
+	raw := c.Conn.(netConner).NetConn()
 	_ = raw.SetDeadline(time.Now().Add(10 * time.Second)) // CloseWrite expired it
-	plain := dialRawConn(t, raw)
-	plain.expect(200, "NOOP")
+	plain := rawclient.New(t, raw)
+	plain.Expect(200, "NOOP")
 }

@@ -1,10 +1,13 @@
 package ftptest
 
 import (
+	"crypto/tls"
 	"io"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/ftpkit/ftp/internal/rawclient"
 )
 
 func TestFakeCommandLog(t *testing.T) {
@@ -34,24 +37,24 @@ func TestFakeCommandLog(t *testing.T) {
 		_ = c.Reply("226 ok")
 		c.Expect("QUIT")
 	})
-	c := dialRaw(t, f.Addr)
-	c.read()
-	c.expect(331, "USER bob")
-	c.expect(230, "PASS x")
-	a := c.pasv()
+	c := rawclient.Dial(t, f.Addr)
+	c.Reply()
+	c.Expect(331, "USER bob")
+	c.Expect(230, "PASS x")
+	a := c.PASV()
 	if a.IP.String() != "127.0.0.1" {
 		t.Errorf("PASV IP %v", a.IP)
 	}
-	d := c.dialData(a.Port, nil)
-	c.expect(150, "RETR f")
+	d := c.DialData(a.Port, nil)
+	c.Expect(150, "RETR f")
 	b, _ := io.ReadAll(d)
 	d.Close()
-	c.expect226()
+	c.ExpectReply(226)
 	if string(b) != "payload" {
 		t.Errorf("data %q", b)
 	}
-	_ = c.text.PrintfLine("QUIT")
-	_, _ = c.text.ReadLine() // EOF once the handler returns
+	_ = c.Text.PrintfLine("QUIT")
+	_, _ = c.Text.ReadLine() // EOF once the handler returns
 	want := []string{"USER bob", "PASS x", "PASV", "RETR f", "QUIT"}
 	if got := f.Commands(); !slices.Equal(got, want) {
 		t.Errorf("Commands = %q, want %q", got, want)
@@ -69,7 +72,7 @@ func TestFakeReadCommandDeadline(t *testing.T) {
 		}
 		done <- time.Since(start)
 	})
-	c := dialRaw(t, f.Addr)
+	c := rawclient.Dial(t, f.Addr)
 	_ = c
 	select {
 	case d := <-done:
@@ -86,9 +89,9 @@ func TestFakeOnlyCRLFEndsLine(t *testing.T) {
 		line, _ := c.ReadCommand()
 		_ = c.Reply("500 " + line)
 	})
-	c := dialRaw(t, f.Addr)
-	_, _ = c.nc.Write([]byte("ECHO a\nb\r\n"))
-	c.read()
+	c := rawclient.Dial(t, f.Addr)
+	_, _ = c.Conn.Write([]byte("ECHO a\nb\r\n"))
+	c.Reply()
 	if got := f.Commands(); len(got) != 1 || got[0] != "ECHO a\nb" {
 		t.Errorf("Commands = %q", got)
 	}
@@ -103,7 +106,7 @@ func TestFakeActiveDialRefusesRemote(t *testing.T) {
 			t.Errorf("ActiveDial(2001:db8::1) error = %v", err)
 		}
 	})
-	dialRaw(t, f.Addr)
+	rawclient.Dial(t, f.Addr)
 	f.Close()
 }
 
@@ -149,11 +152,11 @@ func TestFakeStartStopTLS(t *testing.T) {
 		c.Expect("QUIT")
 		_ = c.Reply("221 bye")
 	})
-	c := dialRaw(t, f.Addr)
-	c.read()
-	c.startTLS(ca.ClientConfig("127.0.0.1"))
-	c.expect(200, "NOOP")
-	c.expect(221, "QUIT")
+	c := rawclient.Dial(t, f.Addr)
+	c.Reply()
+	c.AuthTLS(ca.ClientConfig("127.0.0.1"))
+	c.Expect(200, "NOOP")
+	c.Expect(221, "QUIT")
 }
 
 func TestCAExpired(t *testing.T) {
@@ -171,8 +174,8 @@ func TestCAExpired(t *testing.T) {
 	f := NewFake(t, func(c *FakeConn) {
 		_ = c.StartTLS(serverConfig(cert)) // fails: client rejects
 	})
-	c := dialRaw(t, f.Addr)
-	tc := tlsClient(c, ca.ClientConfig("example.test"))
+	c := rawclient.Dial(t, f.Addr)
+	tc := tls.Client(c.Conn, ca.ClientConfig("example.test"))
 	if err := tc.Handshake(); err == nil {
 		t.Error("handshake with an expired certificate succeeded")
 	}

@@ -26,8 +26,10 @@ func (c *Client) Xfer(cmd string, upload []byte, dataTLS *tls.Config) Transfer {
 	defer d.Close()
 	c.Send("%s", cmd)
 	// The data side runs beside the control side: servers differ in
-	// whether they send 1xx before or after the data handshake.
+	// whether they send 1xx before or after the data handshake. An upload
+	// starts once the 1xx reply has come.
 	done := make(chan Transfer, 1)
+	start := make(chan bool, 1)
 	go func() {
 		var r Transfer
 		var conn io.ReadWriteCloser = d
@@ -41,7 +43,7 @@ func (c *Client) Xfer(cmd string, upload []byte, dataTLS *tls.Config) Transfer {
 		}
 		if upload == nil {
 			r.Data, r.DataErr = io.ReadAll(conn)
-		} else {
+		} else if <-start {
 			_, r.DataErr = conn.Write(upload)
 			if tc, ok := conn.(*tls.Conn); ok && r.DataErr == nil {
 				r.DataErr = tc.CloseWrite()
@@ -58,11 +60,12 @@ func (c *Client) Xfer(cmd string, upload []byte, dataTLS *tls.Config) Transfer {
 	code, msg, err := c.Text.ReadResponse(0)
 	if err == nil && code/100 == 1 {
 		prelim = fmt.Sprintf("%d %s", code, msg)
+		start <- true
 		code, msg, err = c.Text.ReadResponse(0)
-	}
-	if prelim == "" {
+	} else {
 		// Refused before the transfer: the server may never accept or
 		// close the data connection.
+		start <- false
 		d.Close()
 	}
 	var r Transfer
