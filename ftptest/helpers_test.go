@@ -1,8 +1,11 @@
 package ftptest
 
 import (
+	"crypto/rand"
 	"crypto/tls"
 	"net"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/ftpkit/ftp/internal/rawclient"
@@ -20,20 +23,13 @@ func retr(t *testing.T, c *rawclient.Client, cfg *tls.Config, cmd string) []byte
 	return r.Data
 }
 
-// stor uploads p with cmd over a passive data connection secured with cfg
-// (clear if nil), closes it without waiting for the server to close it
-// (goftp never closes a TLS one), and expects 226.
+// stor is retr for the upload of p.
 func stor(t *testing.T, c *rawclient.Client, cfg *tls.Config, p []byte, cmd string) {
 	t.Helper()
-	d := c.DialData(c.EPSV(), cfg)
-	c.Expect(1, "%s", cmd)
-	if _, err := d.Write(p); err != nil {
-		t.Fatal(err)
+	r := c.Xfer(cmd, p, cfg)
+	if r.Prelim == "" || r.Code/100 != 2 || r.DataErr != nil {
+		t.Fatalf("%s: replies %q, %q; data error %v", cmd, r.Prelim, r.Final, r.DataErr)
 	}
-	if err := d.Close(); err != nil {
-		t.Fatal(err)
-	}
-	c.ExpectReply(226)
 }
 
 func serverConfig(cert tls.Certificate) *tls.Config {
@@ -41,3 +37,65 @@ func serverConfig(cert tls.Certificate) *tls.Config {
 }
 
 type netConner interface{ NetConn() net.Conn }
+
+// greet connects to s and reads the greeting, which must be 220; with
+// TLS it secures the connection as s expects (implicit TLS first, explicit
+// TLS after the greeting).
+func greet(t *testing.T, s *Server) *rawclient.Client {
+	t.Helper()
+	c := rawclient.Dial(t, s.Addr)
+	if s.ImplicitTLS {
+		c.StartTLS(s.ClientTLSConfig())
+	}
+	c.ExpectReply(220)
+	if s.TLS != nil && !s.ImplicitTLS {
+		c.AuthTLS(s.ClientTLSConfig())
+	}
+	return c
+}
+
+// logIn is greet then Login: with TLS, data connections are protected.
+func logIn(t *testing.T, s *Server) *rawclient.Client {
+	t.Helper()
+	c := greet(t, s)
+	c.Login(s.User, s.Password)
+	return c
+}
+
+// modes are the three kinds of Server, for tests that run on each.
+var modes = []struct {
+	name string
+	opt  Option
+}{
+	{"plain", func(*config) {}},
+	{"explicit", WithTLS(nil)},
+	{"implicit", WithImplicitTLS(nil)},
+}
+
+// forModes runs f as a subtest on a new Server of each mode.
+func forModes(t *testing.T, f func(t *testing.T, s *Server), opts ...Option) {
+	for _, m := range modes {
+		t.Run(m.name, func(t *testing.T) {
+			f(t, NewServer(t, append([]Option{m.opt}, opts...)...))
+		})
+	}
+}
+
+// writeFile writes a file under s.Root.
+func writeFile(t *testing.T, s *Server, name string, data []byte) {
+	t.Helper()
+	p := filepath.Join(s.Root, filepath.FromSlash(name))
+	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// random returns n random bytes.
+func random(n int) []byte {
+	p := make([]byte, n)
+	rand.Read(p)
+	return p
+}

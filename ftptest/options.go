@@ -3,20 +3,23 @@ package ftptest
 import (
 	"crypto/tls"
 	"io"
+	"time"
 )
 
 // An Option configures a Server.
 type Option func(*config)
 
 type config struct {
-	addr      string
-	user      string
-	password  string
-	anonymous bool
-	tls       bool
-	implicit  bool
-	tlsConfig *tls.Config
-	log       io.Writer
+	addr        string
+	user        string
+	password    string
+	anonymous   bool
+	tls         bool
+	implicit    bool
+	tlsConfig   *tls.Config
+	log         io.Writer
+	maxSessions int
+	timeout     time.Duration // for tests; zero means DefaultTimeout
 }
 
 // WithTLS enables explicit FTPS (AUTH TLS). With a nil cfg the server uses
@@ -54,4 +57,12 @@ func WithLogger(w io.Writer) Option {
 // such as "[::1]:0" (default "127.0.0.1:0").
 func WithAddr(addr string) Option {
 	return func(c *config) { c.addr = addr }
+}
+
+// WithMaxSessions limits the sessions the Server holds at once to n (no
+// limit if n <= 0). Beyond it, as vsftpd's max_clients, a new connection
+// gets "421 Too many connections (n)" and is closed: what a client that
+// keeps a pool of connections must survive. See Server.PeakSessions.
+func WithMaxSessions(n int) Option {
+	return func(c *config) { c.maxSessions = n }
 }

@@ -1,24 +1,40 @@
 package ftptest
 
 import (
+	"bufio"
+	"cmp"
 	"crypto/tls"
 	"crypto/x509"
-	"errors"
 	"fmt"
+	"io"
 	"net"
+	"net/url"
 	"os"
 	"sync"
 	"time"
 
 	ftpserver "goftp.io/server/v2"
-	"goftp.io/server/v2/driver/file"
 )
 
-// A Server is a real FTP server, goftp.io/server/v2 serving a directory on
-// a loopback address, for tests and demonstrations.
+// A Server is a real FTP server serving a directory on a loopback address,
+// for tests and demonstrations. goftp.io/server/v2 carries out the file
+// commands; the Server itself handles TLS (explicit or implicit), data
+// connections (passive and active, clear or protected, on loopback only),
+// REST, and the fault hooks (Fail, CutData, Stall, StallData,
+// WithMaxSessions).
+//
+// It answers as the usual Unix servers (vsftpd, proftpd, pure-ftpd,
+// pyftpdlib) where goftp differs: 550 for a missing file or a directory
+// given to RETR or SIZE, for MKD of an existing name or RMD of a non-empty
+// directory; RNTO replaces an existing file.
 type Server struct {
 	// Addr is the control address, "127.0.0.1:port" by default.
 	Addr string
+	// URL is "ftp://USER:PASSWORD@Addr/", with the scheme "ftpes" for
+	// explicit TLS (AUTH TLS, as FileZilla names it) or "ftps" for
+	// implicit TLS, and the user name and password percent-encoded. It
+	// carries the test credentials: do not log it where they matter.
+	URL string
 	// Root is the directory served.
 	Root string
 	// User and Password log in with full access.
@@ -32,17 +48,27 @@ type Server struct {
 	// CA issued the server's certificate when the server generated it.
 	CA *CA
 
-	srv   *ftpserver.Server
-	ln    net.Listener
-	done  chan struct{}
-	log   *logger
-	mu    sync.Mutex
-	conns map[*trackedConn]struct{}
-	wg    sync.WaitGroup // one per session whose control connection is open
-	once  sync.Once
+	backend     *ftpserver.Server
+	backendIP   net.IP // where backend sessions connect for data
+	pipes       *pipeListener
+	ln          net.Listener
+	log         *transcript
+	maxSessions int
+	timeout     time.Duration // bounds each wait for a peer
+	quit        chan struct{} // closed by Close
+	done        chan struct{} // closed when the accept loop ends
+	backendDone chan struct{} // closed when the backend stops serving
+	wg          sync.WaitGroup
+	once        sync.Once
+	closeErr    error
 
-	closing  bool  // guarded by mu: Close has begun, accept no more
-	closeErr error // set by Close
+	mu       sync.Mutex // guards the fields below
+	nextID   int
+	sessions map[*session]struct{}
+	active   int
+	peak     int
+	faults   map[faultKey]*fault
+	commands []string
 }
 
 // NewServer starts a Server over tb.TempDir(). It is closed by tb.Cleanup.
@@ -71,7 +97,8 @@ func Start(root string, opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
-	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
+	ip := net.ParseIP(host)
+	if ip == nil || !ip.IsLoopback() {
 		return nil, fmt.Errorf("ftptest: %q is not a loopback address", c.addr)
 	}
 	if fi, err := os.Stat(root); err != nil {
@@ -84,10 +111,17 @@ func Start(root string, opts ...Option) (*Server, error) {
 		User:        c.user,
 		Password:    c.password,
 		Anonymous:   c.anonymous,
-		ImplicitTLS: c.implicit,
+		ImplicitTLS: c.tls && c.implicit,
+		backendIP:   ip,
+		pipes:       newPipeListener(),
+		log:         &transcript{w: c.log},
+		maxSessions: c.maxSessions,
+		timeout:     cmp.Or(c.timeout, DefaultTimeout),
+		quit:        make(chan struct{}),
 		done:        make(chan struct{}),
-		conns:       make(map[*trackedConn]struct{}),
-		log:         &logger{w: c.log},
+		backendDone: make(chan struct{}),
+		sessions:    make(map[*session]struct{}),
+		faults:      make(map[faultKey]*fault),
 	}
 	if c.tls {
 		s.TLS = c.tlsConfig
@@ -102,52 +136,58 @@ func Start(root string, opts ...Option) (*Server, error) {
 			s.TLS = &tls.Config{Certificates: []tls.Certificate{cert}}
 		}
 	}
-	drv, err := file.NewDriver(root)
-	if err != nil {
+	if s.backend, err = newBackend(s); err != nil {
 		return nil, err
 	}
-	ln, err := net.Listen("tcp", c.addr)
-	if err != nil {
+	if s.ln, err = net.Listen("tcp", c.addr); err != nil {
 		return nil, err
 	}
-	s.Addr = ln.Addr().String()
-	tcp := ln.Addr().(*net.TCPAddr)
-	s.srv, err = ftpserver.NewServer(&ftpserver.Options{
-		Driver:         &readOnlyDriver{Driver: drv},
-		Auth:           &auth{s: s},
-		Perm:           ftpserver.NewSimplePerm("ftptest", "ftptest"),
-		Name:           "ftptest",
-		Hostname:       tcp.IP.String(),
-		Port:           tcp.Port,
-		TLS:            c.tls,
-		TLSConfig:      s.TLS,
-		ExplicitFTPS:   c.tls && !c.implicit,
-		WelcomeMessage: "ftptest ready",
-		Logger:         s.log,
-	})
-	if err != nil {
-		ln.Close()
-		return nil, err
-	}
-	if c.tls {
-		// goftp sets its TLS configuration only in ListenAndServe, which
-		// cannot listen on port 0. Our listener holds the port, so this
-		// call sets the configuration and fails with "address in use".
-		if err := s.srv.ListenAndServe(); err == nil {
-			ln.Close()
-			return nil, errors.New("ftptest: unexpected ListenAndServe success")
-		}
-	}
-	s.ln = &trackingListener{Listener: ln, s: s}
-	var sl net.Listener = s.ln
-	if c.implicit {
-		sl = tls.NewListener(s.ln, s.TLS)
-	}
+	s.Addr = s.ln.Addr().String()
+	s.URL = s.url()
 	go func() {
-		defer close(s.done)
-		_ = s.srv.Serve(sl)
+		defer close(s.backendDone)
+		_ = s.backend.Serve(s.pipes)
 	}()
+	go s.serve()
 	return s, nil
+}
+
+func (s *Server) url() string {
+	scheme := "ftp"
+	switch {
+	case s.ImplicitTLS:
+		scheme = "ftps"
+	case s.TLS != nil:
+		scheme = "ftpes"
+	}
+	u := url.URL{Scheme: scheme, User: url.UserPassword(s.User, s.Password), Host: s.Addr, Path: "/"}
+	return u.String()
+}
+
+// serve accepts control connections until Close.
+func (s *Server) serve() {
+	defer close(s.done)
+	for {
+		c, err := s.ln.Accept()
+		if err != nil {
+			select {
+			case <-s.quit:
+				return
+			default:
+			}
+			if ne, ok := err.(net.Error); ok && ne.Timeout() {
+				continue
+			}
+			return
+		}
+		s.mu.Lock()
+		s.nextID++
+		ss := &session{s: s, id: s.nextID, raw: c, conn: c, r: bufio.NewReader(c), open: make(map[io.Closer]struct{})}
+		s.sessions[ss] = struct{}{}
+		s.wg.Add(1)
+		s.mu.Unlock()
+		go ss.run()
+	}
 }
 
 // Certificate returns the server's leaf certificate, or nil without TLS.
@@ -178,96 +218,51 @@ func (s *Server) ClientTLSConfig() *tls.Config {
 	return s.CA.ClientConfig(host)
 }
 
-// Close stops the server, closes every control connection and waits for
-// the sessions to end. goftp.io/server/v2 keeps a passive listener open
-// for up to 60 seconds waiting for its client; Close unblocks those
-// still waiting by connecting to them. A session still blocked after
-// DefaultTimeout (in a data transfer whose client neither reads nor
-// closes) is reported as an error instead of hanging.
+// Close stops the server: it stops listening, ends every stall, closes
+// every control and data connection and waits for the sessions to end. A
+// session still running DefaultTimeout later is reported as an error
+// rather than waited for.
 func (s *Server) Close() error {
 	s.once.Do(func() {
-		// Close our listener rather than calling goftp's Shutdown: Shutdown
-		// reads fields that Serve sets in its own goroutine, so a Close
-		// right after Start raced with Serve, found no listener to close
-		// and then waited for s.done forever.
-		_ = s.ln.Close()
+		close(s.quit)
+		s.ln.Close()
 		<-s.done
 		s.mu.Lock()
-		s.closing = true
-		conns := make([]*trackedConn, 0, len(s.conns))
-		for c := range s.conns {
-			conns = append(conns, c)
+		sessions := make([]*session, 0, len(s.sessions))
+		for ss := range s.sessions {
+			sessions = append(sessions, ss)
 		}
 		s.mu.Unlock()
-		// Close the TCP connections under the sessions, not the
-		// trackedConns: each session notices, ends its Serve loop and
-		// closes its trackedConn itself, which is what s.wg waits for.
-		for _, c := range conns {
-			c.Conn.Close()
+		for _, ss := range sessions {
+			ss.abort()
 		}
-		host, _, _ := net.SplitHostPort(s.Addr)
-		for _, p := range s.log.pendingPassive() {
-			if c, err := net.DialTimeout("tcp", net.JoinHostPort(host, fmt.Sprint(p)), time.Second); err == nil {
-				c.Close()
-			}
-		}
-		done := make(chan struct{})
-		go func() {
-			s.wg.Wait()
-			close(done)
-		}()
-		select {
-		case <-done:
-		case <-time.After(DefaultTimeout):
+		s.pipes.Close()
+		<-s.backendDone
+		if !waitTimeout(&s.wg, DefaultTimeout) {
 			s.mu.Lock()
-			n := len(s.conns)
+			n := len(s.sessions)
 			s.mu.Unlock()
-			s.closeErr = fmt.Errorf("ftptest: %d session(s) still running %v after Close (blocked in a data transfer?)", n, DefaultTimeout)
+			s.closeErr = fmt.Errorf("ftptest: %d session(s) still running %v after Close", n, DefaultTimeout)
+			return
+		}
+		if !waitTimeout(&s.pipes.wg, DefaultTimeout) {
+			s.closeErr = fmt.Errorf("ftptest: goftp session(s) still running %v after Close", DefaultTimeout)
 		}
 	})
 	return s.closeErr
 }
 
-// trackingListener records accepted connections so that Close can close
-// them: goftp's Shutdown leaves sessions running.
-type trackingListener struct {
-	net.Listener
-	s *Server
-}
-
-func (l *trackingListener) Accept() (net.Conn, error) {
-	c, err := l.Listener.Accept()
-	if err != nil {
-		return nil, err
+// waitTimeout waits for wg, at most d; it reports whether wg is done.
+func waitTimeout(wg *sync.WaitGroup, d time.Duration) bool {
+	done := make(chan struct{})
+	go func() {
+		wg.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return true
+	case <-time.After(d):
+		return false
 	}
-	tc := &trackedConn{Conn: c, s: l.s}
-	l.s.mu.Lock()
-	defer l.s.mu.Unlock()
-	if l.s.closing {
-		c.Close()
-		return nil, net.ErrClosed
-	}
-	l.s.conns[tc] = struct{}{}
-	l.s.wg.Add(1)
-	return tc, nil
-}
-
-// A trackedConn is a control connection; closing it (which goftp's
-// session does when its Serve loop ends) marks the session done. s.mu is
-// never held while a connection is closed or waited for.
-type trackedConn struct {
-	net.Conn
-	s    *Server
-	once sync.Once
-}
-
-func (c *trackedConn) Close() error {
-	err := c.Conn.Close()
-	c.once.Do(func() {
-		c.s.mu.Lock()
-		delete(c.s.conns, c)
-		c.s.mu.Unlock()
-		c.s.wg.Done()
-	})
-	return err
 }
