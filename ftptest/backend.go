@@ -21,6 +21,7 @@ func newBackend(s *Server) (*ftpserver.Server, error) {
 		return nil, err
 	}
 	return ftpserver.NewServer(&ftpserver.Options{
+		Commands:       backendCommands(s.Root),
 		Driver:         &driver{Driver: drv, root: drv.(*file.Driver).RootPath},
 		Auth:           &auth{s: s},
 		Perm:           ftpserver.NewSimplePerm("ftptest", "ftptest"),
