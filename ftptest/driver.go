@@ -90,10 +90,17 @@ func (d *driver) PutFile(ctx *ftpserver.Context, p string, r io.Reader, off int6
 	if anon(ctx) {
 		return 0, errReadOnly
 	}
-	if ctx != nil && ctx.Cmd == "APPE" {
+	fi, err := d.Driver.Stat(ctx, p)
+	switch {
+	case err != nil || !fi.Mode().IsRegular() || ctx == nil:
+	case ctx.Cmd == "APPE":
 		// goftp's APPE replaces the file unless REST came before.
-		if fi, err := d.Driver.Stat(ctx, p); err == nil && fi.Mode().IsRegular() {
-			off = fi.Size()
+		off = fi.Size()
+	case off > 0 && off < fi.Size():
+		// goftp appends after REST; real servers write from the
+		// offset, replacing the rest.
+		if err := os.Truncate(filepath.Join(d.root, filepath.FromSlash(p)), off); err != nil {
+			return 0, d.hide(err)
 		}
 	}
 	n, err := d.Driver.PutFile(ctx, p, r, off)

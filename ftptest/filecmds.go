@@ -20,6 +20,8 @@ import (
 // RemoveAll).
 func backendCommands(root string) map[string]ftpserver.Command {
 	m := maps.Clone(ftpserver.DefaultCommands())
+	// Sessions handle data connections; goftp's LPRT would bypass them.
+	delete(m, "LPRT")
 	for _, verb := range []string{"RETR", "SIZE"} {
 		m[verb] = checked{m[verb], root, regularFile}
 	}

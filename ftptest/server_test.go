@@ -52,6 +52,20 @@ func TestServerStorRetr(t *testing.T) {
 	})
 }
 
+// REST then STOR writes from the offset, replacing what followed, as a
+// resumed upload needs.
+func TestServerRestStor(t *testing.T) {
+	s := NewServer(t)
+	payload := random(5000)
+	writeFile(t, s, "f", append(payload[:1000:1000], "garbage"...))
+	c := logIn(t, s)
+	c.Expect(350, "REST 1000")
+	c.MustXfer("STOR f", payload[1000:])
+	if got, _ := os.ReadFile(filepath.Join(s.Root, "f")); !bytes.Equal(got, payload) {
+		t.Errorf("resumed file has %d bytes, differs", len(got))
+	}
+}
+
 func TestServerTranscript(t *testing.T) {
 	var transcript bytes.Buffer
 	s := NewServer(t, WithLogger(&transcript))
@@ -196,7 +210,10 @@ func TestServerDataCommandsNeedSetup(t *testing.T) {
 	c.Login(s.User, s.Password)
 	c.Expect(425, "RETR f")
 	c.Expect(225, "ABOR")
-	c.Expect(502, "LPSV")
+	c.Expect(500, "LPRT 4,4,127,0,0,1,2,4,1")
+	if feat := c.Expect(211, "FEAT"); strings.Contains(feat, "LPRT") {
+		t.Errorf("FEAT advertises LPRT:\n%s", feat)
+	}
 }
 
 func TestServerBadLogin(t *testing.T) {

@@ -193,8 +193,6 @@ func (ss *session) serveCommand() bool {
 		ss.passive(verb, arg)
 	case "PORT", "EPRT":
 		ss.active(verb, arg)
-	case "LPRT", "LPSV":
-		ss.reply("502 Command not implemented.")
 	case "REST":
 		ss.restart(arg)
 	case "ABOR":
