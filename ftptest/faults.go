@@ -42,8 +42,8 @@ type fault struct {
 // "451 Local error" or "421 Too many connections"; after a 421 reply the
 // Server closes the session, as real servers do. For the greeting (verb
 // ""), a 1xx reply such as "120 Ready in 5 minutes" comes before the usual
-// 220 greeting; any other reply replaces it and the Server closes the
-// connection. A failed transfer command also forgets its data connection
+// 220 greeting, a 2xx reply replaces it, and after any other reply the
+// Server closes the connection. A failed transfer command also forgets its data connection
 // (and REST), as after a real refusal. Fail panics if reply does not start
 // with a three-digit code.
 func (s *Server) Fail(verb string, n int, reply string) {

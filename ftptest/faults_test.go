@@ -67,9 +67,19 @@ func TestFailGreeting(t *testing.T) {
 		c.ExpectReply(120)
 		c.ExpectReply(220)
 
+		s.Fail("", 1, "220 Custom greeting")
+		c = rawclient.Dial(t, s.Addr)
+		if s.ImplicitTLS {
+			c.StartTLS(s.ClientTLSConfig())
+		}
+		if msg := c.ExpectReply(220); msg != "Custom greeting" {
+			t.Errorf("greeting %q", msg)
+		}
+		c.Expect(200, "NOOP")
+
 		logIn(t, s) // the fault is spent
-		if n := s.PeakSessions(); n != 2 {
-			t.Errorf("PeakSessions = %d, want 2 (a refused greeting does not count)", n)
+		if n := s.PeakSessions(); n != 3 {
+			t.Errorf("PeakSessions = %d, want 3 (a refused greeting does not count)", n)
 		}
 	})
 }

@@ -127,14 +127,20 @@ func (ss *session) greet() bool {
 	if f, ok := ss.s.takeFault(stallFault, ""); ok && !ss.sleep(f.d) {
 		return false
 	}
+	var greeting string // replaces the backend's
 	if f, ok := ss.s.takeFault(failFault, ""); ok {
-		ss.reply(f.reply)
-		if f.reply[0] != '1' {
+		switch f.reply[0] {
+		case '1':
+			ss.reply(f.reply)
+		case '2':
+			greeting = f.reply
+		default:
+			ss.reply(f.reply)
 			return false
 		}
 	}
-	if max, ok := ss.s.admit(ss); !ok {
-		ss.reply(fmt.Sprintf("421 Too many connections (%d)", max))
+	if limit, ok := ss.s.admit(ss); !ok {
+		ss.reply(fmt.Sprintf("421 Too many connections (%d)", limit))
 		return false
 	}
 	back, err := ss.s.pipes.dial(ss.raw.LocalAddr(), ss.raw.RemoteAddr())
@@ -153,6 +159,9 @@ func (ss *session) greet() bool {
 	_, raw, err := ss.backendReply(ss.s.timeout)
 	if err != nil {
 		return false
+	}
+	if greeting != "" {
+		raw = []byte(greeting + "\r\n")
 	}
 	ss.write(raw)
 	return true
