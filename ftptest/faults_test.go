@@ -232,29 +232,29 @@ func TestStallData(t *testing.T) {
 // Close ends stalls at once, of a command or of a data connection.
 func TestCloseInterruptsStalls(t *testing.T) {
 	for _, stallData := range []bool{false, true} {
-		s, err := Start(t.TempDir())
-		if err != nil {
-			t.Fatal(err)
-		}
-		writeFile(t, s, "f", random(10000))
-		c := logIn(t, s)
-		if stallData {
-			s.StallData("RETR", 1, 10, time.Hour)
-		} else {
-			s.Stall("RETR", 1, time.Hour)
-		}
-		done := make(chan rawclient.Transfer)
-		go func() { done <- c.Xfer("RETR f", nil, nil) }()
-		time.Sleep(100 * time.Millisecond) // let the stall begin
-		closeWithin(t, s, 2*time.Second)
-		select {
-		case r := <-done:
-			if r.Code/100 == 2 {
-				t.Errorf("stall data %v: transfer succeeded: %q", stallData, r.Final)
-			}
-		case <-time.After(5 * time.Second):
-			t.Fatalf("stall data %v: client still waiting after Close", stallData)
-		}
+		t.Run(map[bool]string{false: "command", true: "data"}[stallData], func(t *testing.T) {
+			forModes(t, func(t *testing.T, s *Server) {
+				writeFile(t, s, "f", random(10000))
+				c := logIn(t, s)
+				if stallData {
+					s.StallData("RETR", 1, 10, time.Hour)
+				} else {
+					s.Stall("RETR", 1, time.Hour)
+				}
+				done := make(chan rawclient.Transfer)
+				go func() { done <- c.Xfer("RETR f", nil, c.TLS) }()
+				time.Sleep(100 * time.Millisecond) // let the stall begin
+				closeWithin(t, s, 2*time.Second)
+				select {
+				case r := <-done:
+					if r.Code/100 == 2 {
+						t.Errorf("stall data %v: transfer succeeded: %q", stallData, r.Final)
+					}
+				case <-time.After(5 * time.Second):
+					t.Fatalf("stall data %v: client still waiting after Close", stallData)
+				}
+			})
+		})
 	}
 }
 
