@@ -1,6 +1,7 @@
 package ftptest
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,18 +60,18 @@ func TestRepliesAsRealServers(t *testing.T) {
 			c := logIn(t, s)
 			for i, cmd := range sc.cmds {
 				var code int
-				var reply string
+				var reply string // code and text
 				if transferVerbs[strings.ToUpper(strings.Fields(cmd)[0])] {
 					r := c.Xfer(cmd, nil, nil)
-					code, reply = r.Code, r.Prelim+r.Final
+					code, reply = r.Code, strings.TrimPrefix(r.Prelim+", "+r.Final, ", ")
 				} else {
 					var msg string
 					code, msg = c.Cmd("%s", cmd)
-					reply = msg
+					reply = fmt.Sprintf("%d %s", code, msg)
 				}
-				t.Logf("%s: %d %s", cmd, code, reply)
+				t.Logf("%s: %s", cmd, reply)
 				if code != sc.want[i] {
-					t.Errorf("%s: got %d %s, want %d", cmd, code, reply, sc.want[i])
+					t.Errorf("%s: got %s, want %d", cmd, reply, sc.want[i])
 				}
 			}
 			for _, p := range sc.present {
