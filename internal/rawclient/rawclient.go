@@ -40,7 +40,23 @@ type Client struct {
 // closed by t.Cleanup.
 func Dial(t testing.TB, addr string) *Client {
 	t.Helper()
-	conn, err := net.DialTimeout("tcp", addr, Timeout)
+	return dial(t, &net.Dialer{Timeout: Timeout}, addr)
+}
+
+// DialFrom is Dial from the local IP address local, such as 127.0.0.2,
+// so that the server sees a client other than 127.0.0.1.
+func DialFrom(t testing.TB, local, addr string) *Client {
+	t.Helper()
+	ip := net.ParseIP(local)
+	if ip == nil {
+		t.Fatalf("DialFrom: bad local address %q", local)
+	}
+	return dial(t, &net.Dialer{Timeout: Timeout, LocalAddr: &net.TCPAddr{IP: ip}}, addr)
+}
+
+func dial(t testing.TB, d *net.Dialer, addr string) *Client {
+	t.Helper()
+	conn, err := d.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}

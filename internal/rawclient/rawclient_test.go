@@ -1,6 +1,9 @@
 package rawclient
 
-import "testing"
+import (
+	"net"
+	"testing"
+)
 
 func TestMatch(t *testing.T) {
 	for _, tc := range []struct {
@@ -41,5 +44,40 @@ func TestVerbHidesPassword(t *testing.T) {
 	}
 	if v := verb("RETR %s", []any{"f"}); v != "RETR f" {
 		t.Errorf("verb = %q", v)
+	}
+}
+
+func TestDialFrom(t *testing.T) {
+	// Linux routes all of 127.0.0.0/8 to loopback; other systems may not.
+	if l, err := net.Listen("tcp", "127.0.0.2:0"); err != nil {
+		t.Skipf("cannot use 127.0.0.2: %v", err)
+	} else {
+		l.Close()
+	}
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	peer := make(chan net.Addr, 1)
+	go func() {
+		conn, err := l.Accept()
+		if err != nil {
+			peer <- nil
+			return
+		}
+		peer <- conn.RemoteAddr()
+		conn.Close()
+	}()
+	c := DialFrom(t, "127.0.0.2", l.Addr().String())
+	a, ok := (<-peer).(*net.TCPAddr)
+	if !ok {
+		t.Fatal("the listener accepted no connection")
+	}
+	if got := a.IP.String(); got != "127.0.0.2" {
+		t.Errorf("the server sees the client at %s, want 127.0.0.2", got)
+	}
+	if got := c.Conn.LocalAddr().(*net.TCPAddr).IP.String(); got != "127.0.0.2" {
+		t.Errorf("the client's local address is %s, want 127.0.0.2", got)
 	}
 }

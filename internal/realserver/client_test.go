@@ -2,6 +2,7 @@ package realserver
 
 import (
 	"crypto/tls"
+	"fmt"
 	"net"
 	"strings"
 	"testing"
@@ -24,6 +25,23 @@ func dial(t testing.TB, s *Server, tc *tls.Config) *rawclient.Client {
 		c.AuthTLS(tc)
 	}
 	return c
+}
+
+// dialFrom connects to s from the loopback address local, reads the
+// greeting and logs in.
+func dialFrom(t testing.TB, s *Server, local string) *rawclient.Client {
+	t.Helper()
+	c := rawclient.DialFrom(t, local, s.Addr)
+	c.MinPort, c.MaxPort = s.PasvMin, s.PasvMax
+	c.ExpectReply(220)
+	c.Login(User, Password)
+	return c
+}
+
+// formatReply returns a reply as its code and text, as in
+// formatReply(c.Cmd("NOOP")).
+func formatReply(code int, msg string) string {
+	return fmt.Sprintf("%d %s", code, msg)
 }
 
 func canListen(addr string) bool {

@@ -5,12 +5,13 @@ import (
 	"crypto/sha256"
 	"io"
 	"net"
-	"net/textproto"
 	"os"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ftpkit/ftp/internal/rawclient"
 )
 
 // foreignClient is the loopback address from which the foreign-address
@@ -53,9 +54,9 @@ func TestFXP(t *testing.T) {
 				b := Start(t, kind, Config{AllowFXP: allow})
 				a.WriteFile("src.bin", data)
 				ca, cb := dial(t, a, nil), dial(t, b, nil)
-				ca.login(User, Password)
-				cb.login(User, Password)
-				r := fxp(ca, cb, "src.bin", "dst.bin")
+				ca.Login(User, Password)
+				cb.Login(User, Password)
+				r := fxp(t, ca, cb, "src.bin", "dst.bin")
 				t.Logf("AllowFXP %v from 127.0.0.1: %s", allow, r)
 				r.check(t, b, data)
 			}
@@ -79,7 +80,7 @@ func TestFXPForeign(t *testing.T) {
 				b := Start(t, kind, Config{AllowFXP: true})
 				a.WriteFile("src.bin", data)
 				ca, cb := dialFrom(t, a, foreignClient), dialFrom(t, b, foreignClient)
-				r := fxp(ca, cb, "src.bin", "dst.bin")
+				r := fxp(t, ca, cb, "src.bin", "dst.bin")
 				t.Logf("%s", r)
 				r.check(t, b, data)
 			})
@@ -87,9 +88,9 @@ func TestFXPForeign(t *testing.T) {
 				a := Start(t, kind, Config{})
 				b := Start(t, kind, Config{})
 				ca, cb := dialFrom(t, a, foreignClient), dialFrom(t, b, foreignClient)
-				pasv := ca.cmd(227, "PASV")
+				pasv := ca.Expect(227, "PASV")
 				i, j := strings.Index(pasv, "("), strings.Index(pasv, ")")
-				got := cb.cmd(0, "PORT %s", pasv[i+1:j])
+				got := formatReply(cb.Cmd("PORT %s", pasv[i+1:j]))
 				t.Logf("PORT %s: %s", pasv[i+1:j], got)
 				if want := fxpPortRefusals[kind]; !strings.HasPrefix(got, want) {
 					t.Errorf("PORT to a foreign address: %q, want %q", got, want)
@@ -99,42 +100,38 @@ func TestFXPForeign(t *testing.T) {
 				a := Start(t, kind, Config{})
 				a.WriteFile("src.bin", data)
 				ca := dialFrom(t, a, foreignClient)
-				pasv := ca.cmd(227, "PASV")
-				i, j := strings.Index(pasv, "("), strings.Index(pasv, ")")
-				f := strings.Split(pasv[i+1:j], ",")
-				hi, _ := strconv.Atoi(f[4])
-				lo, _ := strconv.Atoi(f[5])
+				port := ca.PASV().Port
+				ca.Send("RETR src.bin")
 				// pure-ftpd never answers: give up on it sooner.
-				wait := ioTimeout
+				wait := rawclient.Timeout
 				if kind == PureFTPd {
 					wait = 2 * time.Second
 				}
-				ca.conn.SetDeadline(time.Now().Add(wait))
-				ca.text.PrintfLine("RETR src.bin")
+				ca.Conn.SetDeadline(time.Now().Add(wait))
 				var replies [2]string
 				if kind == Pyftpdlib {
 					// It answers 150 before the data connection comes. It
 					// refuses a foreign connection as soon as it comes,
 					// even before a transfer command, with a 425 that
 					// then answers nothing: wait for its 150 first.
-					replies[0] = ca.expect(150, "RETR src.bin")
+					replies[0] = "150 " + ca.ExpectReply(150)
 				}
 				// The data connection comes from 127.0.0.1, as from B.
-				d, err := net.DialTimeout("tcp", net.JoinHostPort(a.Host, strconv.Itoa(hi*256+lo)), ioTimeout)
+				d, err := net.DialTimeout("tcp", net.JoinHostPort(a.Host, strconv.Itoa(port)), rawclient.Timeout)
 				if err != nil {
 					t.Fatal(err)
 				}
 				defer d.Close()
-				d.SetDeadline(time.Now().Add(ioTimeout))
+				d.SetDeadline(time.Now().Add(rawclient.Timeout))
 				got := make(chan int64, 1)
 				go func() {
 					n, _ := io.Copy(io.Discard, d)
 					got <- n
 				}()
-				code, msg, err := ca.text.ReadResponse(0)
+				code, msg, err := ca.Text.ReadResponse(0)
 				if err == nil && code/100 == 1 {
 					replies[0] = strconv.Itoa(code) + " " + msg
-					code, msg, err = ca.text.ReadResponse(0)
+					code, msg, err = ca.Text.ReadResponse(0)
 				}
 				if err == nil {
 					replies[1] = strconv.Itoa(code) + " " + msg
@@ -177,16 +174,16 @@ func (r fxpResult) check(t *testing.T, b *Server, data []byte) {
 }
 
 // fxp copies src on A (ca's server) to dst on B (cb's server).
-func fxp(ca, cb *rawClient, src, dst string) fxpResult {
-	ca.t.Helper()
+func fxp(t *testing.T, ca, cb *rawclient.Client, src, dst string) fxpResult {
+	t.Helper()
 	var r fxpResult
-	pasv := ca.cmd(227, "PASV")
+	pasv := ca.Expect(227, "PASV")
 	i, j := strings.Index(pasv, "("), strings.Index(pasv, ")")
-	if r.Port = cb.cmd(0, "PORT %s", pasv[i+1:j]); !strings.HasPrefix(r.Port, "200") {
+	if r.Port = formatReply(cb.Cmd("PORT %s", pasv[i+1:j])); !strings.HasPrefix(r.Port, "200") {
 		return r
 	}
-	cb.text.PrintfLine("STOR %s", dst)
-	ca.text.PrintfLine("RETR %s", src)
+	cb.Send("STOR %s", dst)
+	ca.Send("RETR %s", src)
 	r.Stor = transferReplies(cb)
 	r.Retr = transferReplies(ca)
 	return r
@@ -194,11 +191,11 @@ func fxp(ca, cb *rawClient, src, dst string) fxpResult {
 
 // transferReplies reads the replies to a transfer command: a 1xx reply,
 // if any, and the final reply.
-func transferReplies(c *rawClient) [2]string {
-	c.conn.SetDeadline(time.Now().Add(ioTimeout))
+func transferReplies(c *rawclient.Client) [2]string {
+	c.Conn.SetDeadline(time.Now().Add(rawclient.Timeout))
 	var r [2]string
 	for i := range r {
-		code, msg, err := c.text.ReadResponse(0)
+		code, msg, err := c.Text.ReadResponse(0)
 		if err != nil {
 			r[i] = "error: " + err.Error()
 			break
@@ -212,21 +209,4 @@ func transferReplies(c *rawClient) [2]string {
 		}
 	}
 	return r
-}
-
-// dialFrom connects to s from the loopback address local, reads the
-// greeting and logs in.
-func dialFrom(t *testing.T, s *Server, local string) *rawClient {
-	t.Helper()
-	d := net.Dialer{Timeout: ioTimeout, LocalAddr: &net.TCPAddr{IP: net.ParseIP(local)}}
-	conn, err := d.Dial("tcp", s.Addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	conn.SetDeadline(time.Now().Add(ioTimeout))
-	c := &rawClient{t: t, s: s, conn: conn, text: textproto.NewConn(conn)}
-	c.expect(220, "greeting")
-	c.login(User, Password)
-	return c
 }

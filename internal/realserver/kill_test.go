@@ -7,6 +7,8 @@ import (
 	"os"
 	"testing"
 	"time"
+
+	"github.com/ftpkit/ftp/internal/rawclient"
 )
 
 // TestKillRestart kills each server in the middle of a download, sees the
@@ -26,11 +28,11 @@ func TestKillRestart(t *testing.T) {
 			addr, root, pasv := s.Addr, s.Root, [2]int{s.PasvMin, s.PasvMax}
 
 			c := dial(t, s, nil)
-			c.login(User, Password)
-			d := c.epsv()
+			c.Login(User, Password)
+			d := c.Passive()
 			defer d.Close()
-			c.text.PrintfLine("RETR big.bin")
-			c.expect(1, "RETR big.bin")
+			c.Send("RETR big.bin")
+			c.ExpectReply(1)
 			buf := make([]byte, 64<<10)
 			if _, err := io.ReadFull(d, buf); err != nil {
 				t.Fatalf("reading the first %d bytes: %v", len(buf), err)
@@ -45,8 +47,8 @@ func TestKillRestart(t *testing.T) {
 			if got >= size {
 				t.Errorf("the whole file arrived despite Kill")
 			}
-			c.conn.SetDeadline(time.Now().Add(ioTimeout))
-			code, msg, err := c.text.ReadResponse(0)
+			c.Conn.SetDeadline(time.Now().Add(rawclient.Timeout))
+			code, msg, err := c.Text.ReadResponse(0)
 			if err == nil {
 				t.Errorf("control connection after Kill: %d %s, want it broken", code, msg)
 			}
@@ -61,12 +63,12 @@ func TestKillRestart(t *testing.T) {
 				t.Errorf("after Restart: %s %s %d-%d, want %s %s %v", s.Addr, s.Root, s.PasvMin, s.PasvMax, addr, root, pasv)
 			}
 			c = dial(t, s, nil)
-			c.login(User, Password)
-			r := c.mustXfer("RETR big.bin", nil)
+			c.Login(User, Password)
+			r := c.MustXfer("RETR big.bin", nil)
 			if sha256.Sum256(r.Data) != sum {
 				t.Errorf("RETR after Restart: %d bytes, not the file", len(r.Data))
 			}
-			c.mustXfer("STOR after.txt", []byte("after\n"))
+			c.MustXfer("STOR after.txt", []byte("after\n"))
 			if b, err := os.ReadFile(s.Path("after.txt")); string(b) != "after\n" {
 				t.Errorf("STOR after Restart: %q, %v", b, err)
 			}
@@ -82,17 +84,17 @@ func TestRestartRunning(t *testing.T) {
 			s := Start(t, kind, Config{MaxSessionsPerIP: 1})
 			s.WriteFile("kept.txt", []byte("kept\n"))
 			old := dial(t, s, nil)
-			old.login(User, Password)
+			old.Login(User, Password)
 			s.Restart(t)
 			// The old session is gone, so the limit of one lets a new one in.
 			c := dial(t, s, nil)
-			c.login(User, Password)
-			if r := c.mustXfer("RETR kept.txt", nil); string(r.Data) != "kept\n" {
+			c.Login(User, Password)
+			if r := c.MustXfer("RETR kept.txt", nil); string(r.Data) != "kept\n" {
 				t.Errorf("RETR kept.txt: %q", r.Data)
 			}
-			old.conn.SetDeadline(time.Now().Add(ioTimeout))
-			old.text.PrintfLine("NOOP")
-			if code, msg, err := old.text.ReadResponse(0); err == nil {
+			old.Conn.SetDeadline(time.Now().Add(rawclient.Timeout))
+			old.Text.PrintfLine("NOOP")
+			if code, msg, err := old.Text.ReadResponse(0); err == nil {
 				t.Errorf("old session after Restart: NOOP: %d %s, want it broken", code, msg)
 			}
 		})

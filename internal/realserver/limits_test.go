@@ -2,11 +2,11 @@ package realserver
 
 import (
 	"errors"
-	"net"
-	"net/textproto"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ftpkit/ftp/internal/rawclient"
 )
 
 // refusal is how a server answers a session over MaxSessionsPerIP (2).
@@ -31,28 +31,28 @@ func TestMaxSessionsPerIP(t *testing.T) {
 		t.Run(string(kind), func(t *testing.T) {
 			t.Parallel()
 			s := Start(t, kind, Config{MaxSessionsPerIP: limit})
-			var open []*rawClient
+			var open []*rawclient.Client
 			for range limit {
 				c := dial(t, s, nil)
-				c.login(User, Password)
+				c.Login(User, Password)
 				open = append(open, c)
 			}
 			want := limitRefusals[kind]
-			c := dialAny(t, s)
-			got := c.expect(0, "greeting")
+			c := rawclient.Dial(t, s.Addr) // not dial: the greeting may be a refusal
+			got := formatReply(c.Reply())
 			if want.afterPass {
 				if !strings.HasPrefix(got, "220 ") {
 					t.Fatalf("greeting over the limit: %s, want 220", got)
 				}
-				c.cmd(331, "USER %s", User)
-				got = c.cmd(0, "PASS %s", Password)
+				c.Expect(331, "USER %s", User)
+				got = formatReply(c.Cmd("PASS %s", Password))
 			}
 			if got != want.reply {
 				t.Errorf("over the limit: %q, want %q", got, want.reply)
 			}
-			c.conn.SetDeadline(time.Now().Add(ioTimeout))
-			c.text.PrintfLine("NOOP")
-			if code, msg, err := c.text.ReadResponse(0); err == nil {
+			c.Conn.SetDeadline(time.Now().Add(rawclient.Timeout))
+			c.Text.PrintfLine("NOOP")
+			if code, msg, err := c.Text.ReadResponse(0); err == nil {
 				t.Errorf("NOOP after the refusal: %d %s, want the connection closed", code, msg)
 			}
 			n, err := s.RefusedSessions()
@@ -64,11 +64,11 @@ func TestMaxSessionsPerIP(t *testing.T) {
 				t.Errorf("RefusedSessions = %d, %v; want 1", n, err)
 			}
 
-			open[0].cmd(221, "QUIT")
-			open[0].conn.Close()
+			open[0].Expect(221, "QUIT")
+			open[0].Conn.Close()
 			s.WaitSessions(t, limit-1)
 			c = dial(t, s, nil)
-			c.login(User, Password)
+			c.Login(User, Password)
 			if n, err := s.RefusedSessions(); kind != PureFTPd && n != 1 {
 				t.Errorf("RefusedSessions = %d, %v after a session that fits; want 1", n, err)
 			}
@@ -85,23 +85,11 @@ func TestNoSessionLimit(t *testing.T) {
 			s := Start(t, kind, Config{})
 			for range 8 {
 				c := dial(t, s, nil)
-				c.login(User, Password)
+				c.Login(User, Password)
 			}
 			if n, err := s.RefusedSessions(); n != 0 {
 				t.Errorf("RefusedSessions = %d, %v", n, err)
 			}
 		})
 	}
-}
-
-// dialAny connects to s and returns the client before reading the greeting.
-func dialAny(t *testing.T, s *Server) *rawClient {
-	t.Helper()
-	conn, err := net.DialTimeout("tcp", s.Addr, ioTimeout)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	conn.SetDeadline(time.Now().Add(ioTimeout))
-	return &rawClient{t: t, s: s, conn: conn, text: textproto.NewConn(conn)}
 }

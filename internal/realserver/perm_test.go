@@ -18,28 +18,28 @@ func TestPermissionFixtures(t *testing.T) {
 			s.MkdirMode("locked", 0o555)
 			s.MkdirMode("noexec", 0o600)
 			c := dial(t, s, nil)
-			c.login(User, Password)
+			c.Login(User, Password)
 
-			if r := c.xfer("RETR secret.txt", nil, nil); r.Code/100 != 5 || len(r.Data) != 0 {
+			if r := c.Xfer("RETR secret.txt", nil, nil); r.Code/100 != 5 || len(r.Data) != 0 {
 				t.Errorf("RETR of a 0000 file: %q %q, %d bytes", r.Prelim, r.Final, len(r.Data))
 			}
-			if r := c.xfer("STOR locked/new.txt", []byte("new\n"), nil); r.Code/100 != 5 {
+			if r := c.Xfer("STOR locked/new.txt", []byte("new\n"), nil); r.Code/100 != 5 {
 				t.Errorf("STOR into a 0555 directory: %q %q", r.Prelim, r.Final)
 			}
 			if _, err := os.Stat(s.Path("locked/new.txt")); !os.IsNotExist(err) {
 				t.Errorf("STOR into a 0555 directory created the file: %v", err)
 			}
-			if got := c.cmd(0, "DELE locked/in.txt"); got[0] != '5' {
-				t.Errorf("DELE in a 0555 directory: %s", got)
+			if code, msg := c.Cmd("DELE locked/in.txt"); code/100 != 5 {
+				t.Errorf("DELE in a 0555 directory: %d %s", code, msg)
 			}
-			if got := c.cmd(0, "CWD noexec"); got[0] != '5' {
-				t.Errorf("CWD into a 0600 directory: %s", got)
+			if code, msg := c.Cmd("CWD noexec"); code/100 != 5 {
+				t.Errorf("CWD into a 0600 directory: %d %s", code, msg)
 			}
 			// What the modes allow still works.
-			if r := c.mustXfer("RETR locked/in.txt", nil); string(r.Data) != "in\n" {
+			if r := c.MustXfer("RETR locked/in.txt", nil); string(r.Data) != "in\n" {
 				t.Errorf("RETR from a 0555 directory: %q", r.Data)
 			}
-			c.cmd(250, "CWD locked")
+			c.Expect(250, "CWD locked")
 		})
 	}
 }

@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/ftpkit/ftp/internal/rawclient"
 )
 
 // A replyCase is one scenario of TestReplyTexts: steps run in a fresh
@@ -186,8 +188,8 @@ func TestReplyTexts(t *testing.T) {
 func runReplyCase(t *testing.T, s *Server, rc replyCase) replyResult {
 	t.Helper()
 	c := dial(t, s, nil)
-	defer c.conn.Close()
-	c.login(User, Password)
+	defer c.Conn.Close()
+	c.Login(User, Password)
 	var r replyResult
 	add := func(reply string) {
 		if reply == "" {
@@ -201,13 +203,13 @@ func runReplyCase(t *testing.T, s *Server, rc replyCase) replyResult {
 			if strings.HasPrefix(cmd, "STOR") {
 				up = replyUpload
 			}
-			prelim, final, data := commandFirstXfer(c, cmd, up)
+			prelim, final, data := commandFirstXfer(t, c, cmd, up)
 			add(prelim)
 			add(final)
 			r.data = string(data)
 			continue
 		}
-		add(c.cmd(0, "%s", step))
+		add(formatReply(c.Cmd("%s", step)))
 	}
 	var codes []string
 	for _, reply := range r.replies {
@@ -225,28 +227,23 @@ func runReplyCase(t *testing.T, s *Server, rc replyCase) replyResult {
 // when the data connection is already there, which it sees or not
 // depending on timing. It returns the 1xx reply, if any, the final reply
 // and the data read.
-func commandFirstXfer(c *rawClient, cmd string, upload []byte) (prelim, final string, data []byte) {
-	c.t.Helper()
-	pasv := c.cmd(227, "PASV")
-	i, j := strings.Index(pasv, "("), strings.Index(pasv, ")")
-	f := strings.Split(pasv[i+1:j], ",")
-	hi, _ := strconv.Atoi(f[4])
-	lo, _ := strconv.Atoi(f[5])
-	if err := c.text.PrintfLine("%s", cmd); err != nil {
-		c.t.Fatal(err)
-	}
+func commandFirstXfer(t *testing.T, c *rawclient.Client, cmd string, upload []byte) (prelim, final string, data []byte) {
+	t.Helper()
+	port := c.PASV().Port
+	c.Send("%s", cmd)
 	// A server that refuses the command may not listen any more.
-	d, err := net.DialTimeout("tcp", net.JoinHostPort(c.s.Host, strconv.Itoa(hi*256+lo)), ioTimeout)
+	host := c.Conn.RemoteAddr().(*net.TCPAddr).IP.String()
+	d, err := net.DialTimeout("tcp", net.JoinHostPort(host, strconv.Itoa(port)), rawclient.Timeout)
 	if err == nil {
 		defer d.Close()
-		d.SetDeadline(time.Now().Add(ioTimeout))
+		d.SetDeadline(time.Now().Add(rawclient.Timeout))
 	}
-	reply := c.expect(0, cmd)
+	reply := formatReply(c.Reply())
 	if reply[0] != '1' {
 		return "", reply, nil
 	}
 	if err != nil {
-		c.t.Fatalf("%s: %s, but the data connection failed: %v", cmd, reply, err)
+		t.Fatalf("%s: %s, but the data connection failed: %v", cmd, reply, err)
 	}
 	if upload == nil {
 		data, err = io.ReadAll(d)
@@ -254,10 +251,10 @@ func commandFirstXfer(c *rawClient, cmd string, upload []byte) (prelim, final st
 		_, err = d.Write(upload)
 	}
 	if err != nil {
-		c.t.Fatalf("%s: data connection: %v", cmd, err)
+		t.Fatalf("%s: data connection: %v", cmd, err)
 	}
 	d.Close()
-	return reply, c.expect(0, cmd), data
+	return reply, formatReply(c.Reply()), data
 }
 
 // pureTimes matches the throughput line of pure-ftpd's 226 reply.
