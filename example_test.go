@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log"
 	"os"
 	"strings"
@@ -129,11 +130,11 @@ func ExampleIsSessionError() {
 	_, err = c.Size(ctx, "missing")
 	var fe *ftp.Error
 	if errors.As(err, &fe) {
-		fmt.Println("server replied", fe.Code, errors.Is(err, ftp.ErrTemporary), ftp.IsSessionError(err))
+		fmt.Println("server replied", fe.Code, errors.Is(err, ftp.ErrPermanent), errors.Is(err, fs.ErrNotExist), ftp.IsSessionError(err))
 	}
 	_, err = c.Cmd(ctx, "NOOP\r\nDELE x")
 	fmt.Println(errors.Is(err, ftp.ErrInvalidCommand), ftp.IsSessionError(err))
 	// Output:
-	// server replied 450 true true
+	// server replied 550 true true true
 	// true false
 }

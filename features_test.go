@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -187,8 +188,8 @@ func TestFeaturesServer(t *testing.T) {
 	if _, err := c.Hash(ctx, "f.txt", "sha256"); !errors.Is(err, ErrFeatureNotSupported) {
 		t.Errorf("Hash = %v, want ErrFeatureNotSupported", err)
 	}
-	if _, err := c.ModTime(ctx, "missing"); !errors.Is(err, ErrTemporary) {
-		t.Errorf("ModTime(missing) = %v, want the server's 450", err)
+	if _, err := c.ModTime(ctx, "missing"); !errors.Is(err, ErrPermanent) || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("ModTime(missing) = %v, want the server's 550, matching fs.ErrNotExist", err)
 	}
 }
 
