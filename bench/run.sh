@@ -16,6 +16,11 @@ sh "$REPO/scripts/install-servers.sh"
 if ! command -v curl >/dev/null || ! command -v lftp >/dev/null; then
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl lftp
 fi
+# The peers of the pool, segmented and mirror groups (Debian 12: rclone
+# 1.60.1, aria2 1.36.0).
+if ! command -v rclone >/dev/null || ! command -v aria2c >/dev/null; then
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq rclone aria2
+fi
 
 cd "$BENCH"
 go mod download

@@ -10,7 +10,10 @@
 //	benchclient [flags] many REMOTEDIR COUNT LOCALDIR
 //	benchclient [flags] list REMOTEDIR
 //	benchclient [flags] mlsd REMOTEDIR
+//	benchclient [flags] pool-get [-n N] REMOTEDIR COUNT LOCALDIR
+//	benchclient [flags] seg-get [-n N] REMOTE LOCAL
 //	benchclient [-sendbuf N] [-recvbuf N] tcp SRC DST
+//	benchclient -check -lib LIB OP
 //
 // "many" downloads REMOTEDIR/f0000 ... one by one over one connection;
 // "list" lists REMOTEDIR with LIST, parses it into entries and prints their
@@ -19,6 +22,13 @@
 // sendfile on the sending side and splice on the receiving side, or, with
 // -sendbuf or -recvbuf, a read/write loop through a buffer of that size on
 // that side (as a server that copies through user space does).
+//
+// "pool-get" downloads the same files as "many" over N sessions at once:
+// with -lib ftpkit or jlaffaye, N connections of that library, each used by
+// one goroutine (pool.go); with -lib ftpkit-client, ftpkit's pooled
+// ftp.Client (kitclient.go). "seg-get" downloads one file in N segments
+// over N sessions, with -lib ftpkit-client only. "-check" exits with status
+// 0 if LIB implements OP and 3 if it does not yet, without connecting.
 package main
 
 import (
@@ -43,7 +53,8 @@ import (
 )
 
 var (
-	lib        = flag.String("lib", "ftpkit", "client library: ftpkit or jlaffaye")
+	lib        = flag.String("lib", "ftpkit", "client library: ftpkit, jlaffaye, or ftpkit-client (the pooled ftp.Client; pool-get and seg-get only)")
+	check      = flag.Bool("check", false, "exit with status 0 if -lib implements the operation and 3 if not, without connecting")
 	addr       = flag.String("addr", "127.0.0.1:21", "server host:port")
 	user       = flag.String("user", "anonymous", "login user")
 	pass       = flag.String("pass", "", "login password")
@@ -79,13 +90,42 @@ func main() {
 		}()
 	}
 	op = args[0]
+	if *check {
+		if !implemented(*lib, op) {
+			os.Exit(exitNotImplemented)
+		}
+		return
+	}
 	var err error
-	if args[0] == "tcp" {
+	switch {
+	case !implemented(*lib, op):
+		log.Printf("%s %s: not implemented", *lib, op)
+		os.Exit(exitNotImplemented)
+	case op == "pool-get":
+		var p poolArgs
+		if p, err = parsePoolArgs(args[1:]); err == nil {
+			if *lib == "ftpkit-client" {
+				err = kitPoolGet(p)
+			} else {
+				err = connPoolGet(p)
+			}
+		}
+	case op == "seg-get":
+		fs := flag.NewFlagSet("seg-get", flag.ContinueOnError)
+		n := fs.Int("n", 4, "segments, each over a session of its own")
+		if err = fs.Parse(args[1:]); err == nil {
+			if fs.NArg() != 2 || *n < 1 {
+				err = errors.New("usage: seg-get [-n N] REMOTE LOCAL")
+			} else {
+				err = kitSegGet(*n, fs.Arg(0), fs.Arg(1))
+			}
+		}
+	case op == "tcp":
 		if len(args) != 3 {
 			log.Fatal("usage: tcp SRC DST")
 		}
 		err = tcpCopy(args[1], args[2])
-	} else {
+	default:
 		var c client
 		c, err = dial()
 		if err == nil {
@@ -99,6 +139,21 @@ func main() {
 		pprof.StopCPUProfile()
 		log.Fatal(err)
 	}
+}
+
+// exitNotImplemented is the exit status for an operation that -lib does
+// not implement (yet).
+const exitNotImplemented = 3
+
+// implemented reports whether library lib implements operation op.
+func implemented(lib, op string) bool {
+	switch lib {
+	case "ftpkit-client":
+		return op == "pool-get" && kitPoolGet != nil || op == "seg-get" && kitSegGet != nil
+	case "ftpkit", "jlaffaye":
+		return op != "seg-get"
+	}
+	return op == "tcp"
 }
 
 // client is the part of an FTP client library that the benchmark uses.

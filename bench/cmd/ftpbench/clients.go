@@ -10,12 +10,22 @@ import (
 
 // op is one client operation of a scenario.
 type op struct {
-	kind   string // "get", "put", "many", "list" (LIST), "mlsd" (MLSD), "tcp"
+	// "get", "put", "many", "list" (LIST), "mlsd" (MLSD), "tcp"; for the
+	// parallel groups "pool" (count files of a directory, as "many", over n
+	// sessions), "seg" (one file in n segments), "mirror" (a tree into an
+	// empty directory) and "resync" (the same into an identical copy).
+	kind   string
 	addr   string // server host:port
 	tls    bool
 	remote string // remote file or directory
 	local  string // local file or directory
-	count  int    // files for "many"
+	count  int    // files for "many" and "pool"
+	n      int    // sessions ("pool", "mirror", "resync") or segments ("seg")
+	src    string // "seg": the served file, to compare the download with
+	tree   *tree  // "mirror", "resync": what the copy must hold
+	// fillAddr ("resync") is the address to make the client's first,
+	// untimed copy from (the rerun then goes to addr).
+	fillAddr string
 }
 
 // client knows how to run an op as a separate process.
@@ -36,6 +46,7 @@ type env struct {
 	benchclient string // path of the benchclient binary
 	ftpkitCLI   string // path of the ftpkit CLI, "" if it did not build
 	caFile      string
+	peers
 }
 
 func (e *env) clients() []client {
@@ -59,12 +70,14 @@ func (e *env) lib(name string) func(o op) *exec.Cmd {
 		if o.tls {
 			args = append(args, "-ca", e.caFile)
 		}
+		// "seg" and "pool" with one connection, one file after the
+		// other: the baselines of the segmented and pool groups.
 		switch o.kind {
-		case "get":
+		case "get", "seg":
 			args = append(args, "get", o.remote, o.local)
 		case "put":
 			args = append(args, "put", o.local, o.remote)
-		case "many":
+		case "many", "pool":
 			args = append(args, "many", o.remote, fmt.Sprint(o.count), o.local)
 		case "list", "mlsd":
 			args = append(args, o.kind, o.remote)
@@ -126,14 +139,6 @@ func (e *env) curl(o op) *exec.Cmd {
 
 func (e *env) lftp(o op) *exec.Cmd {
 	var b strings.Builder
-	b.WriteString("set cmd:fail-exit yes\nset net:max-retries 1\nset net:timeout 60\n")
-	b.WriteString("set xfer:clobber yes\nset ftp:ignore-pasv-address yes\n")
-	if o.tls {
-		fmt.Fprintf(&b, "set ftp:ssl-force yes\nset ftp:ssl-protect-data yes\nset ssl:ca-file %s\nset ssl:verify-certificate yes\n", e.caFile)
-	} else {
-		b.WriteString("set ftp:ssl-allow no\n")
-	}
-	fmt.Fprintf(&b, "open -u %s,%s ftp://%s\n", ftpUser, ftpPass, o.addr)
 	switch o.kind {
 	case "get":
 		fmt.Fprintf(&b, "get %s -o %s\n", o.remote, o.local)
@@ -150,6 +155,22 @@ func (e *env) lftp(o op) *exec.Cmd {
 	default:
 		return nil
 	}
+	return e.lftpScript(o, b.String())
+}
+
+// lftpScript runs lftp with a script that sets it up, logs in to o's
+// server, runs body and quits.
+func (e *env) lftpScript(o op, body string) *exec.Cmd {
+	var b strings.Builder
+	b.WriteString("set cmd:fail-exit yes\nset net:max-retries 1\nset net:timeout 60\n")
+	b.WriteString("set xfer:clobber yes\nset ftp:ignore-pasv-address yes\n")
+	if o.tls {
+		fmt.Fprintf(&b, "set ftp:ssl-force yes\nset ftp:ssl-protect-data yes\nset ssl:ca-file %s\nset ssl:verify-certificate yes\n", e.caFile)
+	} else {
+		b.WriteString("set ftp:ssl-allow no\n")
+	}
+	fmt.Fprintf(&b, "open -u %s,%s ftp://%s\n", ftpUser, ftpPass, o.addr)
+	b.WriteString(body)
 	b.WriteString("quit\n")
 	script := filepath.Join(e.work, "lftp-script")
 	if err := os.WriteFile(script, []byte(b.String()), 0o644); err != nil {

@@ -4,10 +4,12 @@ import (
 	"crypto/tls"
 	"crypto/x509"
 	"image/png"
+	"io"
 	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -123,5 +125,63 @@ func TestStartRefusesTakenPort(t *testing.T) {
 	}
 	if s.cmd.Process != nil {
 		t.Error("the server process was started")
+	}
+}
+
+// TestProxyCountsDataConnections checks that a proxy set forwards to the
+// control and passive ports and counts the connections to passive ports
+// only.
+func TestProxyCountsDataConnections(t *testing.T) {
+	var lns []net.Listener
+	for range 2 {
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer ln.Close()
+		lns = append(lns, ln)
+		go func() {
+			for {
+				c, err := ln.Accept()
+				if err != nil {
+					return
+				}
+				c.Write([]byte("hi\n"))
+				c.Close()
+			}
+		}()
+	}
+	ctl, data := lns[0].Addr().(*net.TCPAddr).Port, lns[1].Addr().(*net.TCPAddr).Port
+	srv := &server{port: ctl, pasvMin: data, pasvMax: data}
+	ps, err := startProxies("127.0.0.6", []*server{srv}, bandwidthToxic(1000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ps.stop()
+	for _, p := range []int{ctl, data, data} {
+		c, err := net.Dial("tcp", net.JoinHostPort("127.0.0.6", strconv.Itoa(p)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.SetDeadline(time.Now().Add(5 * time.Second))
+		b, err := io.ReadAll(c)
+		c.Close()
+		if err != nil || string(b) != "hi\n" {
+			t.Errorf("port %d: read %q, %v", p, b, err)
+		}
+	}
+	if n := ps.dataConns(); n != 2 {
+		t.Errorf("dataConns = %d, want 2", n)
+	}
+	if got := ps.addr(srv); got != net.JoinHostPort("127.0.0.6", strconv.Itoa(ctl)) {
+		t.Errorf("addr = %q", got)
+	}
+}
+
+func TestNotes(t *testing.T) {
+	r := &result{Sessions: 1, Retrs: 4, DataConns: 4, Changed: []int{0, 2, 1}}
+	want := "1 session, 4 RETR; 4 data connections; changed 2 files"
+	if got := strings.Join(r.notes(), "; "); got != want {
+		t.Errorf("notes = %q, want %q", got, want)
 	}
 }

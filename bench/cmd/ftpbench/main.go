@@ -1,6 +1,7 @@
 // Command ftpbench compares the ftpkit FTP client with other clients (the
-// ftpkit CLI, github.com/jlaffaye/ftp, curl, lftp and Python's ftplib) against
-// a real FTP server on loopback, and writes the results as Markdown, JSON and
+// ftpkit CLI, github.com/jlaffaye/ftp, curl, lftp and Python's ftplib; and
+// for transfers over several sessions at once, rclone and aria2c) against
+// real FTP servers on loopback, and writes the results as Markdown, JSON and
 // a PNG plot. Run it through bench/run.sh, which installs what it needs.
 //
 // Every client runs as a separate process, so that its wall time includes
@@ -30,6 +31,17 @@ import (
 // scenario puts a proxy in front of every one of them.
 const pasvPorts = 20
 
+// purePasvPorts is the size of pure-ftpd's passive port range. pure-ftpd
+// lets in at most half as many clients as it has passive ports, and rclone
+// opens up to 17 sessions in the mirror group (rcloneConcurrency). And
+// pure-ftpd 1.0.50 fails a PASV or EPSV with "425 Unable to identify the
+// local data socket: Address already in use" when two sessions bind the
+// same port at once (bind succeeds for both, with SO_REUSEADDR, and the
+// second listen fails; it does not try another port, as vsftpd does): with
+// 40 ports, 2 of 6 rclone copies of a 1,000-file tree failed so; with 200,
+// none of 12.
+const purePasvPorts = 200
+
 // processTimeout bounds one client run.
 const processTimeout = 3 * time.Minute
 
@@ -39,28 +51,39 @@ var (
 	workDir  = flag.String("work", "/dev/shm/ftpbench", "scratch directory (served files, downloads); on tmpfs by default, so that no run waits on the disk writing back an earlier run's file")
 	repoDir  = flag.String("repo", "..", "root of the ftpkit repository")
 	rounds   = flag.Int("rounds", 0, "rounds per scenario (default 5, 2 with -quick)")
-	only     = flag.String("only", "", "comma-separated scenario groups to run: tcp,large,tls,small,latency,list (default all)")
+	only     = flag.String("only", "", "comma-separated scenario groups to run: tcp,large,tls,small,latency,list,pool,segmented,mirror (default all)")
 	cmdline  = flag.String("cmdline", "", "the command line to report (set by run.sh)")
-	serverFl = flag.String("server", "", "server to use: vsftpd or pure-ftpd (default: the faster one for a large download)")
+	serverFl = flag.String("server", "", "server to use: vsftpd or pure-ftpd (default: the faster one for a large download); also the mirror group's (default pure-ftpd)")
 )
 
 // sizes of one run.
 type sizes struct {
-	big, mid      int64 // large-file and latency file sizes
-	small, smallN int   // small file size and count
-	latSmallN     int   // small files under latency
-	listN         int   // directory entries
+	big, mid      int64     // large-file and latency file sizes
+	small, smallN int       // small file size and count
+	latSmallN     int       // small files under latency
+	listN         int       // directory entries
+	poolN         int       // files of the pool group (small bytes each)
+	tree          treeShape // the mirror group's tree
+	resyncTree    treeShape // the tree of the mirror group's no-op rerun
 }
 
 func main() {
 	log.SetFlags(log.Ltime)
 	log.SetPrefix("ftpbench: ")
 	flag.Parse()
-	sz := sizes{big: 1 << 30, mid: 256 << 20, small: 4096, smallN: 1000, latSmallN: 100, listN: 100000}
+	sz := sizes{big: 1 << 30, mid: 256 << 20, small: 4096, smallN: 1000, latSmallN: 100, listN: 100000,
+		poolN: 1000,
+		// 2,000 files of 4 KiB in 200 directories (and 10 above them)
+		// and 10 of 50 MiB; 10,000 files in 500 directories (and 10).
+		tree:       treeShape{top: 10, sub: 20, files: 10, fileSize: 4096, bigN: 10, bigSize: 50 << 20},
+		resyncTree: treeShape{top: 10, sub: 50, files: 20, fileSize: 4096}}
 	if *quick {
 		// listN above pure-ftpd's default cap of 10000 entries, so that a cap
 		// shows up as a failed count.
-		sz = sizes{big: 64 << 20, mid: 16 << 20, small: 4096, smallN: 100, latSmallN: 20, listN: 20000}
+		sz = sizes{big: 64 << 20, mid: 16 << 20, small: 4096, smallN: 100, latSmallN: 20, listN: 20000,
+			poolN:      100,
+			tree:       treeShape{top: 2, sub: 10, files: 10, fileSize: 4096, bigN: 2, bigSize: 8 << 20},
+			resyncTree: treeShape{top: 10, sub: 10, files: 10, fileSize: 4096}}
 	}
 	if *rounds == 0 {
 		*rounds = 5
@@ -100,6 +123,10 @@ type bench struct {
 	servers []*server
 	results []*result
 	meta    meta
+	// The mirror group's trees, made by makeFiles if the group runs,
+	// and the no-op rerun's copies made so far.
+	tree, resyncTree *tree
+	filled           map[string]bool
 }
 
 type meta struct {
@@ -154,6 +181,7 @@ func newBench(sz sizes) (*bench, error) {
 		b.env.ftpkitCLI = cli
 	}
 	b.clients = b.env.clients()
+	b.findPeers()
 	if err := b.makeFiles(); err != nil {
 		return nil, err
 	}
@@ -220,6 +248,22 @@ func (b *bench) makeFiles() error {
 			return err
 		}
 	}
+	if b.selected("pool") {
+		// A directory of exactly poolN files: lftp mirror and rclone copy
+		// all of it.
+		if err := b.makePoolDir(block); err != nil {
+			return err
+		}
+	}
+	if b.selected("mirror") {
+		var err error
+		if b.tree, err = makeTree(b.root, fmt.Sprintf("tree%d", b.sz.tree.fileCount()), b.sz.tree, block); err != nil {
+			return err
+		}
+		if b.resyncTree, err = makeTree(b.root, fmt.Sprintf("tree%d", b.sz.resyncTree.fileCount()), b.sz.resyncTree, block); err != nil {
+			return err
+		}
+	}
 	dir := filepath.Join(b.root, fmt.Sprintf("list%d", b.sz.listN))
 	if _, err := os.Stat(filepath.Join(dir, fmt.Sprintf("entry-%06d", b.sz.listN-1))); err != nil {
 		os.MkdirAll(dir, 0o755)
@@ -277,7 +321,8 @@ func (b *bench) pickServer(servers ...*server) *server {
 				{kind: "get", addr: s.addr, remote: "big.bin", local: filepath.Join(b.out, "big.bin")},
 				{kind: "put", addr: s.addr, local: filepath.Join(b.root, "big.bin"), remote: "up/big.bin"},
 			} {
-				sec, _, _, err := b.runOnce(b.clients[0], o, b.sz.big, 0, 0)
+				out, err := b.runOnce(b.clients[0], o, b.sz.big, 0, 0)
+				sec := out.sec
 				if err != nil {
 					log.Printf("server %s: %v", s.name, err)
 					sec = 1e9
@@ -313,26 +358,50 @@ func human(n int64) string {
 	return fmt.Sprintf("%d KiB", n>>10)
 }
 
-// runOnce prepares and runs o with c, checks the outcome and returns the
+// outcome is what one run of a client measured.
+type outcome struct {
+	sec     float64 // wall time
+	rss     int64   // peak RSS, KiB
+	entries int     // listings: entries listed ("." and ".." not counted)
+	changed int     // "resync": local files the rerun created, removed or changed
+}
+
+// runOnce prepares and runs o with c, checks the result and returns the
 // wall time, the peak RSS and, for listings, the number of entries listed
 // ("." and ".." not counted), which must be wantEntries (the error then
 // wraps errBadCount).
-func (b *bench) runOnce(c client, o op, wantBytes int64, wantFiles, wantEntries int) (sec float64, rss int64, entries int, err error) {
+func (b *bench) runOnce(c client, o op, wantBytes int64, wantFiles, wantEntries int) (out outcome, err error) {
+	if o.kind == "resync" {
+		o.local = resyncLocal(o, c)
+	}
 	cmd := c.command(o)
 	if cmd == nil {
-		return 0, 0, 0, errUnsupported
+		return out, errUnsupported
 	}
 	var upTarget string
+	var before map[string]fileStamp
 	switch o.kind {
 	case "get", "tcp":
 		os.Remove(o.local)
+	case "seg":
+		// With the state files lftp pget and aria2c would resume from.
+		for _, p := range []string{o.local, o.local + ".lftp-pget-status", o.local + ".aria2"} {
+			os.Remove(p)
+		}
 	case "put":
 		upTarget = filepath.Join(b.root, o.remote)
 		os.Remove(upTarget)
-	case "many":
+	case "many", "pool", "mirror":
 		os.RemoveAll(o.local)
 		if err := os.MkdirAll(o.local, 0o755); err != nil {
-			return 0, 0, 0, err
+			return out, err
+		}
+	case "resync":
+		if err := b.fill(c, o); err != nil {
+			return out, err
+		}
+		if before, err = stamps(o.local); err != nil {
+			return out, err
 		}
 	}
 	// Go starts processes with vfork, and Linux carries the parent's peak
@@ -353,29 +422,29 @@ func (b *bench) runOnce(c client, o op, wantBytes int64, wantFiles, wantEntries 
 	}
 	t0 := time.Now()
 	err = cmd.Run()
-	sec = time.Since(t0).Seconds()
-	if out, rerr := os.ReadFile(rssFile); rerr == nil {
-		lines := strings.Fields(string(out))
+	out.sec = time.Since(t0).Seconds()
+	if rs, rerr := os.ReadFile(rssFile); rerr == nil {
+		lines := strings.Fields(string(rs))
 		if len(lines) > 0 {
-			rss, _ = strconv.ParseInt(lines[len(lines)-1], 10, 64)
+			out.rss, _ = strconv.ParseInt(lines[len(lines)-1], 10, 64)
 		}
 	}
 	if ctx.Err() != nil {
 		err = fmt.Errorf("killed after %s", processTimeout)
 	}
 	if err != nil {
-		return sec, rss, 0, fmt.Errorf("%s %s: %v: %s", c.name, o.kind, err, firstLine(stderr.Bytes()))
+		return out, fmt.Errorf("%s %s: %v: %s", c.name, o.kind, err, firstLine(stderr.Bytes()))
 	}
 	if listing {
 		if c.rawList {
-			entries = countListing(stdout.Bytes())
-		} else if entries, err = strconv.Atoi(strings.TrimSpace(stdout.String())); err != nil {
-			return sec, rss, 0, fmt.Errorf("%s %s: no entry count in the output %q", c.name, o.kind, firstLine(stdout.Bytes()))
+			out.entries = countListing(stdout.Bytes())
+		} else if out.entries, err = strconv.Atoi(strings.TrimSpace(stdout.String())); err != nil {
+			return out, fmt.Errorf("%s %s: no entry count in the output %q", c.name, o.kind, firstLine(stdout.Bytes()))
 		}
-		if entries != wantEntries {
-			return sec, rss, entries, fmt.Errorf("%s %s: %w: listed %d entries, want %d", c.name, o.kind, errBadCount, entries, wantEntries)
+		if out.entries != wantEntries {
+			return out, fmt.Errorf("%s %s: %w: listed %d entries, want %d", c.name, o.kind, errBadCount, out.entries, wantEntries)
 		}
-		return sec, rss, entries, nil
+		return out, nil
 	}
 	check := func(p string, want int64) error {
 		fi, err := os.Stat(p)
@@ -398,8 +467,18 @@ func (b *bench) runOnce(c client, o op, wantBytes int64, wantFiles, wantEntries 
 				break
 			}
 		}
+	case "pool", "seg", "mirror", "resync":
+		if err = b.checkParallel(o); err != nil {
+			err = fmt.Errorf("%s %s: %w", c.name, o.kind, err)
+		}
+		if err == nil && o.kind == "resync" {
+			var after map[string]fileStamp
+			if after, err = stamps(o.local); err == nil {
+				out.changed = changed(before, after)
+			}
+		}
 	}
-	return sec, rss, 0, err
+	return out, err
 }
 
 var (
@@ -436,6 +515,10 @@ type scenario struct {
 	count   bool     // count server commands (vsftpd log)
 	rounds  int      // if > 0, at most this many rounds
 	clients []client // nil: all
+	base    string   // the client whose median is ratio 1 ("": ftpkit)
+	// proxies, if the scenario goes through them: the data connections
+	// they accept in the first round are counted.
+	proxies *proxySet
 }
 
 // run runs s for every client, alternating clients within each round.
@@ -453,6 +536,21 @@ func (b *bench) run(s scenario) {
 	for i, c := range clients {
 		res[i] = &result{Scenario: s.name, Client: c.name, Bytes: s.bytes, Files: s.files}
 	}
+	if s.op.kind == "resync" {
+		// Each client's first copy, before any count of commands or
+		// connections.
+		for i, c := range clients {
+			o := s.op
+			o.local = resyncLocal(o, c)
+			if c.command(o) == nil {
+				continue
+			}
+			if err := b.fill(c, o); err != nil {
+				res[i].Error = fmt.Sprintf("%s: %v", c.name, err)
+				log.Printf("  %s", res[i].Error)
+			}
+		}
+	}
 	for round := range nRounds {
 		// Each round starts with the next client (A B C, B C A, C A B,
 		// ...): the first client of a round runs while the kernel is
@@ -465,14 +563,17 @@ func (b *bench) run(s scenario) {
 			if r.Error != "" {
 				continue
 			}
-			var off int64
+			var off, conns int64
 			if s.count && round == 0 {
 				off = b.vsftpd.logSize()
 			}
-			sec, rss, entries, err := b.runOnce(c, s.op, s.bytes, s.files, s.entries)
+			if s.proxies != nil {
+				conns = s.proxies.dataConns()
+			}
+			out, err := b.runOnce(c, s.op, s.bytes, s.files, s.entries)
 			if errors.Is(err, errBadCount) {
 				// Not a timing of the scenario: drop the row's runs.
-				r.Runs, r.RSSKiB, r.Entries = nil, nil, entries
+				r.Runs, r.RSSKiB, r.Entries = nil, nil, out.entries
 			}
 			if err != nil {
 				r.Error = err.Error()
@@ -483,19 +584,32 @@ func (b *bench) run(s scenario) {
 			}
 			if s.count && round == 0 {
 				time.Sleep(100 * time.Millisecond) // let the session process write its last lines
-				if n, err := b.vsftpd.countCommands(off); err == nil {
-					r.Commands = n
+				if st, err := b.vsftpd.readLog(off); err == nil {
+					r.Commands = st.commands
+					if s.op.kind != "many" {
+						r.Sessions, r.Retrs = st.logins, st.retrs
+					}
 				}
 			}
-			r.Runs = append(r.Runs, sec)
-			r.RSSKiB = append(r.RSSKiB, rss)
-			r.Entries = entries
+			if s.proxies != nil && round == 0 {
+				r.DataConns = int(s.proxies.dataConns() - conns)
+			}
+			if s.op.kind == "resync" {
+				r.Changed = append(r.Changed, out.changed)
+			}
+			r.Runs = append(r.Runs, out.sec)
+			r.RSSKiB = append(r.RSSKiB, out.rss)
+			r.Entries = out.entries
 		}
+	}
+	baseName := s.base
+	if baseName == "" {
+		baseName = "ftpkit"
 	}
 	var base float64
 	for _, r := range res {
 		r.summarize()
-		if r.Client == "ftpkit" {
+		if r.Client == baseName {
 			base = r.Median
 		}
 	}
@@ -504,7 +618,7 @@ func (b *bench) run(s scenario) {
 			r.Ratio = r.Median / base
 		}
 		if r.Error == "" || len(r.Runs) > 0 {
-			log.Printf("  %-14s median %7.3f s  [%7.3f, %7.3f]  x%.2f  rss %d KiB", r.Client, r.Median, r.Min, r.Max, r.Ratio, r.RSSMed)
+			log.Printf("  %-14s median %7.3f s  [%7.3f, %7.3f]  x%.2f  rss %d KiB  %s", r.Client, r.Median, r.Min, r.Max, r.Ratio, r.RSSMed, strings.Join(r.notes(), "; "))
 		}
 		if errors.Is(errorFromString(r.Error), errUnsupported) {
 			continue
@@ -605,6 +719,16 @@ func (b *bench) runAll() error {
 		for _, kind := range []string{"list", "mlsd"} {
 			b.run(scenario{name: fmt.Sprintf("5. %s %d entries", strings.ToUpper(kind), b.sz.listN),
 				op: op{kind: kind, addr: srv.addr, remote: dir}, entries: b.sz.listN})
+		}
+	}
+	for _, g := range []struct {
+		name string
+		run  func() error
+	}{{"pool", b.runPool}, {"segmented", b.runSegmented}, {"mirror", b.runMirror}} {
+		if b.selected(g.name) {
+			if err := g.run(); err != nil {
+				b.note("%s scenarios failed: %v", g.name, err)
+			}
 		}
 	}
 	return nil

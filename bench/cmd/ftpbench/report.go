@@ -43,7 +43,8 @@ func machine() map[string]string {
 		m["memory"] = strings.Join(strings.Fields(firstLine(b))[1:], " ")
 	}
 	for _, c := range [][]string{{"vsftpd", "dpkg-query", "-W", "-f=${Version}", "vsftpd"},
-		{"curl", "curl", "--version"}, {"lftp", "lftp", "--version"}, {"python", "/usr/bin/python3", "--version"}} {
+		{"curl", "curl", "--version"}, {"lftp", "lftp", "--version"}, {"python", "/usr/bin/python3", "--version"},
+		{"rclone", "rclone", "version"}, {"aria2c", "aria2c", "--version"}} {
 		if out, err := exec.Command(c[1], c[2:]...).Output(); err == nil {
 			m[c[0]] = firstLine(out)
 		}
@@ -78,7 +79,13 @@ func (b *bench) markdown() string {
 	fmt.Fprintf(&w, "- Date: %s; command: `%s`; %d rounds per scenario; run time %s\n", m.Date, m.Command, m.Rounds, m.Duration)
 	fmt.Fprintf(&w, "- Machine: %s x %s, %s, %s RAM, %s\n", m.Machine["nproc"], m.Machine["cpu"], m.Machine["kernel"], m.Machine["memory"], m.Machine["go"])
 	fmt.Fprintf(&w, "- Server: %s (%s); TLS scenarios on vsftpd %s with require_ssl_reuse=YES and a throwaway ECDSA P-256 certificate for 127.0.0.1 and 127.0.0.2, verified by every client; listings on pure-ftpd (-L %d:5)\n", m.Server, m.ServerNote, m.Machine["vsftpd"], listMax)
-	fmt.Fprintf(&w, "- Clients: %s; %s; %s\n", m.Machine["curl"], m.Machine["lftp"], m.Machine["python"])
+	clients := []string{m.Machine["curl"], m.Machine["lftp"], m.Machine["python"]}
+	for _, k := range []string{"rclone", "aria2c"} {
+		if m.Machine[k] != "" {
+			clients = append(clients, m.Machine[k])
+		}
+	}
+	fmt.Fprintf(&w, "- Clients: %s\n", strings.Join(clients, "; "))
 	for _, n := range m.Notes {
 		fmt.Fprintf(&w, "- %s\n", n)
 	}
@@ -103,10 +110,7 @@ func (b *bench) markdown() string {
 		if r.Ratio > 0 {
 			ratio = fmt.Sprintf("%.2f", r.Ratio)
 		}
-		var notes []string
-		if r.Entries > 0 {
-			notes = append(notes, fmt.Sprintf("%d entries", r.Entries))
-		}
+		notes := r.notes()
 		if r.Error != "" {
 			notes = append(notes, "some runs failed: "+mdEscape(r.Error))
 		}

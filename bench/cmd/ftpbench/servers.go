@@ -49,24 +49,38 @@ func (s *server) logSize() int64 {
 	return fi.Size()
 }
 
-// countCommands counts the commands logged since offset.
-func (s *server) countCommands(offset int64) (int, error) {
+// logStats is what vsftpd's protocol log shows of a run.
+type logStats struct {
+	commands int // commands
+	logins   int // sessions logged in ("OK LOGIN")
+	retrs    int // RETR commands
+}
+
+// readLog reads the protocol log from offset on.
+func (s *server) readLog(offset int64) (logStats, error) {
+	var st logStats
 	f, err := os.Open(s.logPath)
 	if err != nil {
-		return 0, err
+		return st, err
 	}
 	defer f.Close()
 	if _, err := f.Seek(offset, 0); err != nil {
-		return 0, err
+		return st, err
 	}
-	n := 0
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if strings.Contains(sc.Text(), "FTP command:") {
-			n++
+		line := sc.Text()
+		switch {
+		case strings.Contains(line, "FTP command:"):
+			st.commands++
+			if strings.Contains(line, `", "RETR `) {
+				st.retrs++
+			}
+		case strings.Contains(line, "OK LOGIN:"):
+			st.logins++
 		}
 	}
-	return n, sc.Err()
+	return st, sc.Err()
 }
 
 // startVsftpd runs vsftpd in the foreground serving root; with useTLS it
@@ -140,7 +154,7 @@ func startPureFTPd(work, repo, root string, port, pasvMin int) (*server, error) 
 		return nil, fmt.Errorf("pure-pw mkdb: %v: %s", err, out)
 	}
 	s := &server{name: "pure-ftpd", port: port, addr: fmt.Sprintf("127.0.0.1:%d", port),
-		pasvMin: pasvMin, pasvMax: pasvMin + pasvPorts - 1}
+		pasvMin: pasvMin, pasvMax: pasvMin + purePasvPorts - 1}
 	s.cmd = exec.Command(filepath.Join(bin, "sbin/pure-ftpd"),
 		"-S", fmt.Sprintf("127.0.0.1,%d", port), "-l", "puredb:"+pdb,
 		"-p", fmt.Sprintf("%d:%d", s.pasvMin, s.pasvMax), "-L", fmt.Sprintf("%d:5", listMax),

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"slices"
 )
 
@@ -22,7 +23,14 @@ type result struct {
 	RSSMed   int64   `json:"median_peak_rss_kib"`
 	Commands int     `json:"commands,omitempty"` // commands the server logged for one run
 	Entries  int     `json:"entries,omitempty"`  // entries every run listed ("." and ".." not counted)
-	Error    string  `json:"error,omitempty"`
+	// Parallel groups: sessions logged in and RETR commands in the
+	// first run (vsftpd log), data connections through the proxies in the
+	// first run, and files each no-op rerun changed.
+	Sessions  int    `json:"sessions,omitempty"`
+	Retrs     int    `json:"retrs,omitempty"`
+	DataConns int    `json:"data_connections,omitempty"`
+	Changed   []int  `json:"changed_files,omitempty"`
+	Error     string `json:"error,omitempty"`
 }
 
 func median(xs []float64) float64 {
@@ -54,4 +62,30 @@ func (r *result) summarize() {
 	rss := slices.Clone(r.RSSKiB)
 	slices.Sort(rss)
 	r.RSSMed = rss[len(rss)/2]
+}
+
+// notes describes the counts of r for the Note column.
+func (r *result) notes() []string {
+	var ns []string
+	if r.Entries > 0 {
+		ns = append(ns, fmt.Sprintf("%d entries", r.Entries))
+	}
+	if r.Sessions > 0 {
+		ns = append(ns, fmt.Sprintf("%s, %d RETR", plural(r.Sessions, "session"), r.Retrs))
+	}
+	if r.DataConns > 0 {
+		ns = append(ns, plural(r.DataConns, "data connection"))
+	}
+	if r.Changed != nil {
+		ns = append(ns, "changed "+plural(slices.Max(r.Changed), "file"))
+	}
+	return ns
+}
+
+// plural writes n things.
+func plural(n int, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
