@@ -10,7 +10,8 @@
 //     carries out the file commands; the Server handles TLS and data
 //     connections itself and answers as vsftpd, proftpd, pure-ftpd and
 //     pyftpdlib do where goftp differs (550 for a missing file, for MKD of
-//     an existing name, for RMD of a non-empty directory, ...).
+//     an existing name, for RMD of a non-empty directory, for an upload it
+//     cannot write, ...).
 //
 //   - Fake is a scriptable server: a handler function reads commands and
 //     writes replies one by one through a FakeConn, so a test can produce

@@ -8,6 +8,7 @@ import (
 	"path"
 	"path/filepath"
 	"strings"
+	"syscall"
 
 	ftpserver "goftp.io/server/v2"
 )
@@ -16,8 +17,9 @@ import (
 // to answer as vsftpd, proftpd, pure-ftpd and pyftpdlib do: 550 for a
 // missing file (goftp says 551 or 450 in places), RETR and SIZE of a
 // directory, MKD of an existing name (goftp creates it with MkdirAll and
-// succeeds) and RMD of a non-empty directory (goftp removes it with
-// RemoveAll).
+// succeeds), RMD of a non-empty directory (goftp removes it with
+// RemoveAll), and an upload the server cannot write (goftp answers 150,
+// then 450).
 func backendCommands(root string) map[string]ftpserver.Command {
 	m := maps.Clone(ftpserver.DefaultCommands())
 	// Sessions handle data connections; goftp's LPRT would bypass them.
@@ -27,6 +29,9 @@ func backendCommands(root string) map[string]ftpserver.Command {
 	}
 	for _, verb := range []string{"MDTM", "RNFR"} {
 		m[verb] = checked{m[verb], root, exists}
+	}
+	for _, verb := range []string{"STOR", "APPE"} {
+		m[verb] = upload{m[verb], root}
 	}
 	m["MKD"] = mkd{m["MKD"], root}
 	m["XMKD"] = mkd{m["XMKD"], root}
@@ -55,6 +60,10 @@ func reason(p string, err error) string {
 		return p + ": File exists"
 	case errors.Is(err, errNotRegular):
 		return p + ": Not a regular file"
+	case errors.Is(err, errNotDir):
+		return p + ": Not a directory"
+	case errors.Is(err, errIsDir):
+		return p + ": Is a directory"
 	default:
 		return p + ": Permission denied"
 	}
@@ -95,6 +104,47 @@ func regularFile(name string) error {
 func exists(name string) error {
 	_, err := os.Lstat(name)
 	return err
+}
+
+// An upload (STOR, APPE) refuses with 550, before any 1xx reply, what
+// open(2) would refuse, as real servers do: a path whose parent is missing
+// or not a directory, a directory, and any upload of an anonymous session.
+// vsftpd and pure-ftpd answer 553 to the first two, proftpd and pyftpdlib
+// 550; all answer 550 to an anonymous user.
+type upload struct {
+	ftpserver.Command
+	root string
+}
+
+var errIsDir = errors.New("is a directory")
+
+func (c upload) Execute(sess *ftpserver.Session, param string) {
+	p := sess.BuildPath(param)
+	if err := writable(sess, local(c.root, p)); err != nil {
+		sess.WriteMessage(550, reason(p, err))
+		return
+	}
+	c.Command.Execute(sess, param)
+}
+
+// writable returns why the session may not write the file name, or nil.
+func writable(sess *ftpserver.Session, name string) error {
+	if isAnonymous(sess.LoginUser()) {
+		return fs.ErrPermission
+	}
+	dir, err := os.Stat(filepath.Dir(name))
+	switch {
+	case err != nil && errors.Is(err, syscall.ENOTDIR):
+		return errNotDir
+	case err != nil:
+		return err
+	case !dir.IsDir():
+		return errNotDir
+	}
+	if fi, err := os.Stat(name); err == nil && fi.IsDir() {
+		return errIsDir
+	}
+	return nil
 }
 
 // mkd creates one directory, as mkdir(2): not an existing name, not
@@ -145,8 +195,6 @@ func (c rmd) Execute(sess *ftpserver.Session, param string) {
 	switch {
 	case err == nil:
 		sess.WriteMessage(250, "Directory deleted")
-	case errors.Is(err, errNotDir):
-		sess.WriteMessage(550, p+": Not a directory")
 	case errors.Is(err, errNotEmpty):
 		sess.WriteMessage(550, p+": Directory not empty")
 	default:

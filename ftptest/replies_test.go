@@ -38,6 +38,12 @@ var replyScenarios = []struct {
 	{name: "MKD existing file", cmds: []string{"MKD file"}, want: []int{550}, present: []string{"file"}},
 	{name: "MKD without parent", cmds: []string{"MKD missing/sub"}, want: []int{550}, absent: []string{"missing"}},
 	{name: "MKD", cmds: []string{"MKD new"}, want: []int{257}, present: []string{"new"}},
+	{name: "STOR missing directory", cmds: []string{"STOR missing/new"}, want: []int{550}, absent: []string{"missing"}},
+	{name: "STOR under a file", cmds: []string{"STOR file/new"}, want: []int{550}, present: []string{"file"}},
+	{name: "STOR directory", cmds: []string{"STOR empty"}, want: []int{550}, present: []string{"empty"}},
+	{name: "APPE missing directory", cmds: []string{"APPE missing/new"}, want: []int{550}, absent: []string{"missing"}},
+	{name: "APPE directory", cmds: []string{"APPE empty"}, want: []int{550}, present: []string{"empty"}},
+	{name: "STOR", cmds: []string{"STOR new"}, want: []int{226}, present: []string{"new"}},
 	{name: "RNTO existing file", cmds: []string{"RNFR file", "RNTO other"}, want: []int{350, 250}, present: []string{"other"}, absent: []string{"file"}},
 	{name: "RNTO existing directory", cmds: []string{"RNFR file", "RNTO empty"}, want: []int{350, 550}, present: []string{"file", "empty"}},
 	{name: "RNTO without RNFR", cmds: []string{"RNTO other"}, want: []int{503}, present: []string{"other"}},
@@ -61,9 +67,17 @@ func TestRepliesAsRealServers(t *testing.T) {
 			for i, cmd := range sc.cmds {
 				var code int
 				var reply string // code and text
-				if transferVerbs[strings.ToUpper(strings.Fields(cmd)[0])] {
-					r := c.Xfer(cmd, nil, nil)
+				if verb := strings.ToUpper(strings.Fields(cmd)[0]); transferVerbs[verb] {
+					var up []byte
+					if uploadVerbs[verb] {
+						up = []byte("uploaded\n")
+					}
+					r := c.Xfer(cmd, up, nil)
 					code, reply = r.Code, strings.TrimPrefix(r.Prelim+", "+r.Final, ", ")
+					// Real servers refuse a transfer before any 1xx.
+					if sc.want[i] >= 400 && r.Prelim != "" {
+						t.Errorf("%s: %s before the refusal", cmd, r.Prelim)
+					}
 				} else {
 					var msg string
 					code, msg = c.Cmd("%s", cmd)

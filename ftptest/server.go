@@ -26,7 +26,9 @@ import (
 // It answers as the usual Unix servers (vsftpd, proftpd, pure-ftpd,
 // pyftpdlib) where goftp differs: 550 for a missing file or a directory
 // given to RETR or SIZE, for MKD of an existing name or RMD of a non-empty
-// directory; RNTO replaces an existing file.
+// directory, and, before any 1xx reply, for an upload it cannot write
+// (into a missing directory, onto a directory, by an anonymous user); RNTO
+// replaces an existing file.
 type Server struct {
 	// Addr is the control address, "127.0.0.1:port" by default.
 	Addr string

@@ -239,11 +239,17 @@ func TestServerAnonymousReadOnly(t *testing.T) {
 	c.Expect(550, "DELE hello.txt")
 	c.Expect(350, "RNFR hello.txt")
 	c.Expect(550, "RNTO x")
-	if r := c.Xfer("STOR up", []byte("x"), nil); r.Code/100 == 2 {
-		t.Errorf("anonymous STOR: %q", r.Final)
+	// Refused before any 1xx reply, as real servers do.
+	for _, cmd := range []string{"STOR up", "APPE hello.txt"} {
+		if r := c.Xfer(cmd, []byte("x"), nil); r.Prelim != "" || r.Code != 550 {
+			t.Errorf("anonymous %s: %q, %q; want 550 alone", cmd, r.Prelim, r.Final)
+		}
 	}
 	if _, err := os.Stat(filepath.Join(s.Root, "up")); err == nil {
 		t.Error("anonymous STOR created a file")
+	}
+	if b, _ := os.ReadFile(filepath.Join(s.Root, "hello.txt")); string(b) != "hello\n" {
+		t.Errorf("after anonymous APPE hello.txt holds %q", b)
 	}
 }
 
