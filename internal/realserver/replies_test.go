@@ -3,6 +3,7 @@ package realserver
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"net"
 	"os"
 	"path/filepath"
@@ -27,8 +28,9 @@ type replyCase struct {
 	// space-separated (a transfer gives its 1xx reply, if any, and its
 	// final reply).
 	want map[Kind]string
-	// effect, if set, reports what the steps did to the files.
-	effect func(s *Server) string
+	// effect, if set, reports what the steps did to the files below
+	// root, the directory served.
+	effect func(root string) string
 }
 
 // The fixture tree, the same on every server (replyTree):
@@ -74,9 +76,9 @@ var replyCases = []replyCase{
 	{group: "exists", op: "MKD", name: "MKD of an existing directory", steps: []string{"MKD dir"}, want: w("550", "550", "550", "550")},
 	{group: "exists", op: "MKD", name: "MKD where a file has the name", steps: []string{"MKD file.txt"}, want: w("550", "550", "550", "550")},
 	{group: "exists", op: "RNFR", name: "RNFR and RNTO onto an existing file", steps: []string{"RNFR ren-a.txt", "RNTO ren-b.txt"}, want: w("350 250", "350 250", "350 250", "350 250"),
-		effect: func(s *Server) string {
-			a, errA := os.ReadFile(s.Path("ren-a.txt"))
-			b, _ := os.ReadFile(s.Path("ren-b.txt"))
+		effect: func(root string) string {
+			a, errA := os.ReadFile(filepath.Join(root, "ren-a.txt"))
+			b, _ := os.ReadFile(filepath.Join(root, "ren-b.txt"))
 			switch {
 			case os.IsNotExist(errA) && string(b) == "rename me\n":
 				return "ren-b.txt replaced"
@@ -86,8 +88,8 @@ var replyCases = []replyCase{
 			return fmt.Sprintf("ren-a.txt %q (%v), ren-b.txt %q", a, errA, b)
 		}},
 	{group: "exists", op: "STOR", name: "STOR over an existing file", steps: []string{"xfer STOR over.txt"}, want: w("150 226", "150 226", "150 226", "150 226"),
-		effect: func(s *Server) string {
-			b, err := os.ReadFile(s.Path("over.txt"))
+		effect: func(root string) string {
+			b, err := os.ReadFile(filepath.Join(root, "over.txt"))
 			switch {
 			case err == nil && string(b) == string(replyUpload):
 				return "over.txt replaced"
@@ -114,8 +116,17 @@ func w(vsftpd, pureFTPd, proFTPD, pyftpdlib string) map[Kind]string {
 // replyUpload is what STOR sends.
 var replyUpload = []byte("uploaded by TestReplyTexts\n")
 
+// A fixture makes files and directories below a served directory, as
+// *Server does.
+type fixture interface {
+	WriteFile(name string, data []byte) string
+	Mkdir(name string) string
+	WriteFileMode(name string, data []byte, perm fs.FileMode) string
+	MkdirMode(name string, perm fs.FileMode) string
+}
+
 // replyTree builds the fixture tree described above replyCases.
-func replyTree(s *Server) {
+func replyTree(s fixture) {
 	s.WriteFile("file.txt", []byte("a file\n"))
 	s.Mkdir("dir")
 	s.WriteFile("full/inner.txt", []byte("inner\n"))
@@ -152,7 +163,7 @@ func TestReplyTexts(t *testing.T) {
 		s := Start(t, kind, Config{})
 		replyTree(s)
 		for _, rc := range replyCases {
-			r := runReplyCase(t, s, rc)
+			r := runReplyCase(t, serverTarget(s), rc)
 			results[kind] = append(results[kind], r)
 			if want := rc.want[kind]; r.codes != want {
 				t.Errorf("%s: %s: codes %q, want %q; replies %q", kind, rc.name, r.codes, want, r.replies)
@@ -184,12 +195,29 @@ func TestReplyTexts(t *testing.T) {
 	}
 }
 
+// A replyTarget is a server that reply cases run on.
+type replyTarget struct {
+	dial           func(t testing.TB) *rawclient.Client // connects and reads the greeting
+	user, password string
+	root           string // the directory served as "/"
+}
+
+// serverTarget returns s as a replyTarget, with the FTP user's login.
+func serverTarget(s *Server) replyTarget {
+	return replyTarget{
+		dial:     func(t testing.TB) *rawclient.Client { return dial(t, s, nil) },
+		user:     User,
+		password: Password,
+		root:     s.Root,
+	}
+}
+
 // runReplyCase runs rc in a new session on s.
-func runReplyCase(t *testing.T, s *Server, rc replyCase) replyResult {
+func runReplyCase(t *testing.T, s replyTarget, rc replyCase) replyResult {
 	t.Helper()
-	c := dial(t, s, nil)
+	c := s.dial(t)
 	defer c.Conn.Close()
-	c.Login(User, Password)
+	c.Login(s.user, s.password)
 	var r replyResult
 	add := func(reply string) {
 		if reply == "" {
@@ -217,7 +245,7 @@ func runReplyCase(t *testing.T, s *Server, rc replyCase) replyResult {
 	}
 	r.codes = strings.Join(codes, " ")
 	if rc.effect != nil {
-		r.effect = rc.effect(s)
+		r.effect = rc.effect(s.root)
 	}
 	return r
 }
