@@ -261,9 +261,29 @@ func (ss *session) forward(verb, line string) bool {
 		ss.loggedIn = true
 	case verb == "RNFR" && code == 350:
 		ss.renaming = true
+	case verb == "FEAT" && code == 211:
+		raw = withFeatures(raw, "MDTM", "REST STREAM", "SIZE")
 	}
 	ss.write(raw)
 	return !(verb == "QUIT" && code == 221)
+}
+
+// withFeatures adds to a multi-line FEAT reply the features the server
+// has but goftp does not list, as real servers list them: SIZE and MDTM,
+// which goftp carries out, and REST STREAM, which the session does.
+func withFeatures(raw []byte, feats ...string) []byte {
+	text := string(raw)
+	i := strings.LastIndex(strings.TrimRight(text, "\r\n"), "\n")
+	if i < 0 {
+		return raw
+	}
+	var add strings.Builder
+	for _, f := range feats {
+		if !strings.Contains(text, " "+f+"\r\n") {
+			add.WriteString(" " + f + "\r\n")
+		}
+	}
+	return []byte(text[:i+1] + add.String() + text[i+1:])
 }
 
 // roundTrip sends a command to the backend and reads its reply, which
