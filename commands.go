@@ -43,6 +43,7 @@ func (c *Conn) Delete(ctx context.Context, name string) error {
 // to "CWD .." if the server answers 500; "" means "CWD ." (as in ftplib).
 func (c *Conn) Cwd(ctx context.Context, dir string) error {
 	return c.do(func() error {
+		c.moved = true
 		if dir == ".." {
 			_, err := c.voidCmd(ctx, "CDUP")
 			var fe *Error
@@ -88,8 +89,10 @@ func (c *Conn) Pwd(ctx context.Context) (string, error) {
 
 // Rmd removes the directory name (RMD).
 func (c *Conn) Rmd(ctx context.Context, name string) error {
-	_, err := c.VoidCmd(ctx, "RMD %s", name)
-	return err
+	return c.do(func() error {
+		_, err := c.voidCmd(ctx, "RMD "+name)
+		return err
+	})
 }
 
 // Size returns the size of the file name in bytes (SIZE, 213 reply).
@@ -132,8 +135,10 @@ func (c *Conn) size(ctx context.Context, name string) (int64, error) {
 
 // Noop sends NOOP, which keeps an idle session alive.
 func (c *Conn) Noop(ctx context.Context) error {
-	_, err := c.VoidCmd(ctx, "NOOP")
-	return err
+	return c.do(func() error {
+		_, err := c.voidCmd(ctx, "NOOP")
+		return err
+	})
 }
 
 // Abort sends ABOR outside a transfer (ftplib's abort) and returns the
@@ -264,14 +269,18 @@ func (c *Conn) modTime(ctx context.Context, path string) (time.Time, error) {
 // second (MFMT, draft-somers-ftp-mfxx: "MFMT YYYYMMDDHHMMSS path" in
 // UTC, answered 213).
 func (c *Conn) SetModTime(ctx context.Context, path string, t time.Time) error {
-	_, err := c.VoidCmd(ctx, "MFMT %s %s", t.UTC().Format("20060102150405"), path)
-	return err
+	return c.do(func() error {
+		_, err := c.voidCmd(ctx, "MFMT "+t.UTC().Format("20060102150405")+" "+path)
+		return err
+	})
 }
 
 // Allocate asks the server to reserve n bytes for the next upload
 // (ALLO). Servers that need no reservation answer 202, which is success
 // too.
 func (c *Conn) Allocate(ctx context.Context, n int64) error {
-	_, err := c.VoidCmd(ctx, "ALLO %d", n)
-	return err
+	return c.do(func() error {
+		_, err := c.voidCmd(ctx, "ALLO "+strconv.FormatInt(n, 10))
+		return err
+	})
 }

@@ -56,6 +56,12 @@ type Conn struct {
 	feat      Features // nil until FEAT was sent
 	syst      *string  // nil until SYST was sent
 	noListAll bool     // the server refused "LIST -a"
+
+	// What a caller changed of the session, for a Client that lends it
+	// (Client.Do): moved by Cwd (or a failed return after Stat's CWD),
+	// tainted by raw commands and changes of settings.
+	moved, tainted bool
+	loggedIn       bool
 }
 
 // Welcome returns the server's greeting (ftplib's getwelcome).
@@ -65,6 +71,7 @@ func (c *Conn) Welcome() Reply { return c.welcome }
 // connections for later transfers (ftplib's set_pasv).
 func (c *Conn) SetPassive(passive bool) error {
 	return c.do(func() error {
+		c.tainted = true
 		c.passive = passive
 		return nil
 	})
@@ -283,6 +290,7 @@ func (c *Conn) voidCmd(ctx context.Context, line string) (Reply, error) {
 func (c *Conn) Cmd(ctx context.Context, format string, args ...any) (Reply, error) {
 	var r Reply
 	err := c.do(func() (err error) {
+		c.tainted = true
 		r, err = c.cmd(ctx, fmt.Sprintf(format, args...))
 		return err
 	})
@@ -294,6 +302,7 @@ func (c *Conn) Cmd(ctx context.Context, format string, args ...any) (Reply, erro
 func (c *Conn) VoidCmd(ctx context.Context, format string, args ...any) (Reply, error) {
 	var r Reply
 	err := c.do(func() (err error) {
+		c.tainted = true
 		r, err = c.voidCmd(ctx, fmt.Sprintf(format, args...))
 		return err
 	})
@@ -338,7 +347,10 @@ func (c *Conn) LoginAccount(ctx context.Context, user, pass, acct string) error 
 			return ErrInvalidCommand
 		}
 	}
-	return c.do(func() error { return c.login(ctx, user, pass, acct) })
+	return c.do(func() error {
+		c.tainted = c.tainted || c.loggedIn // another user, perhaps
+		return c.login(ctx, user, pass, acct)
+	})
 }
 
 func (c *Conn) login(ctx context.Context, user, pass, acct string) error {
@@ -360,6 +372,7 @@ func (c *Conn) login(ctx context.Context, user, pass, acct string) error {
 	if r.kind() != '2' {
 		return unexpected("USER", r)
 	}
+	c.loggedIn = true
 	c.forget()
 	if c.tlsConfig != nil && !c.cfg.clearData && !c.protP {
 		return c.protectData(ctx)
@@ -374,6 +387,12 @@ func (c *Conn) forget() {
 
 // Account sends ACCT with the given account information (ftplib's acct).
 func (c *Conn) Account(ctx context.Context, acct string) error {
-	_, err := c.VoidCmd(ctx, "ACCT %s", acct)
-	return err
+	if strings.ContainsAny(acct, "\r\n\x00") {
+		return ErrInvalidCommand
+	}
+	return c.do(func() error {
+		c.tainted = true
+		_, err := c.voidCmd(ctx, "ACCT "+acct)
+		return err
+	})
 }

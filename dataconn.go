@@ -43,6 +43,7 @@ type DataConn struct {
 	upload bool
 	binary bool
 	eof    bool
+	cut    bool      // copyTo stopped at its limit, before the end
 	armed  time.Time // when refresh last moved the deadline
 	err    error     // first I/O error, or the cause given to CloseWithError
 	done   bool
@@ -360,15 +361,37 @@ func (d *DataConn) Write(p []byte) (int, error) {
 // copy through user space. An error of the network is an *OpError; an
 // error writing to w is returned as w gave it.
 func (d *DataConn) WriteTo(w io.Writer) (int64, error) {
+	return d.copyTo(w, -1, nil)
+}
+
+// copyTo copies up to limit bytes of the download to w, or all of it
+// when limit is negative, calling progress (if not nil) with the bytes
+// written since its last call. A copy that stops at its limit before
+// the end of the file leaves the transfer to be aborted by Close.
+func (d *DataConn) copyTo(w io.Writer, limit int64, progress func(int64)) (int64, error) {
 	var total int64
+	want := func(n int64) int64 {
+		if limit >= 0 {
+			n = min(n, limit-total)
+		}
+		return n
+	}
+	chunk := int64(zeroCopyChunk)
+	if progress != nil {
+		chunk = progressChunk
+	}
 	if rf, ok := w.(io.ReaderFrom); ok && d.tls == nil {
-		for !d.eof && d.err == nil {
+		for !d.eof && d.err == nil && want(1) > 0 {
 			if err := d.refresh(); err != nil {
 				return total, d.ioError(err)
 			}
-			n, err := rf.ReadFrom(io.LimitReader(d.tcp, zeroCopyChunk))
+			step := want(chunk)
+			n, err := rf.ReadFrom(io.LimitReader(d.tcp, step))
 			d.n += n
 			total += n
+			if progress != nil && n > 0 {
+				progress(n)
+			}
 			if err != nil {
 				if isNetworkError(err) {
 					return total, d.ioError(unwrapPathError(err))
@@ -378,10 +401,11 @@ func (d *DataConn) WriteTo(w io.Writer) (int64, error) {
 				}
 				return total, err
 			}
-			if n < zeroCopyChunk {
+			if n < step {
 				d.eof = true
 			}
 		}
+		d.cut = !d.eof && d.err == nil
 		return total, d.err
 	}
 	bp := getBuffer()
@@ -390,8 +414,8 @@ func (d *DataConn) WriteTo(w io.Writer) (int64, error) {
 	if d.tls != nil {
 		buf = buf[:tlsReadBufferSize]
 	}
-	for {
-		n, err := d.Read(buf)
+	for want(1) > 0 {
+		n, err := d.Read(buf[:want(int64(len(buf)))])
 		if n > 0 {
 			m, werr := w.Write(buf[:n])
 			total += int64(m)
@@ -404,6 +428,9 @@ func (d *DataConn) WriteTo(w io.Writer) (int64, error) {
 				}
 				return total, werr
 			}
+			if progress != nil {
+				progress(int64(n))
+			}
 		}
 		if err != nil {
 			if d.eof {
@@ -412,7 +439,12 @@ func (d *DataConn) WriteTo(w io.Writer) (int64, error) {
 			return total, err
 		}
 	}
+	d.cut = !d.eof
+	return total, nil
 }
+
+// progressChunk is the most a splice moves between two progress reports.
+const progressChunk = 1 << 20
 
 // isNetworkError reports whether err, from a copy between the data
 // connection and a local file, came from the network side: a timeout,
@@ -518,7 +550,7 @@ func (d *DataConn) finish() error {
 	d.done = true
 	defer d.stop()
 	defer d.c.untrack(d.tcp)
-	if !d.upload && !d.eof && d.err == nil && d.ctx.Err() == nil {
+	if !d.upload && !d.eof && !d.cut && d.err == nil && d.ctx.Err() == nil {
 		d.peekEOF()
 	}
 	if d.ctx.Err() != nil || d.err != nil || (!d.upload && !d.eof) {

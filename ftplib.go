@@ -25,6 +25,7 @@ func (c *Conn) TransferCmd(ctx context.Context, cmd string, opts ...TransferOpti
 	if err := c.acquire(); err != nil {
 		return nil, err
 	}
+	c.tainted = true
 	d, err := c.transfer(ctx, cmd, t.offset)
 	if err != nil {
 		c.release()

@@ -122,6 +122,7 @@ func (c *Conn) statProbe(ctx context.Context, p string) (e listing.Entry, done b
 			if err == nil {
 				if _, err := c.voidCmd(ctx, "CWD "+wd); err != nil {
 					// A failure to go back says nothing of p.
+					c.moved = true
 					return e, true, nil, withoutFS(err)
 				}
 				e = listing.Entry{Name: name, Type: listing.TypeDir, Size: -1, Mode: fs.ModeDir}

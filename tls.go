@@ -77,6 +77,7 @@ func (c *Conn) authTLS(ctx context.Context) (Reply, error) {
 func (c *Conn) AuthTLS(ctx context.Context) (Reply, error) {
 	var r Reply
 	err := c.do(func() (err error) {
+		c.tainted = true
 		r, err = c.authTLS(ctx)
 		return err
 	})
@@ -102,6 +103,7 @@ func (c *Conn) ProtP(ctx context.Context) error {
 		return err
 	}
 	defer c.release()
+	c.tainted = true
 	if !c.secure {
 		return errors.New("ftp: PROT P needs a secure control connection")
 	}
@@ -115,6 +117,7 @@ func (c *Conn) ProtC(ctx context.Context) error {
 		return err
 	}
 	defer c.release()
+	c.tainted = true
 	if _, err := c.voidCmd(ctx, "PROT C"); err != nil {
 		return err
 	}
@@ -130,6 +133,7 @@ func (c *Conn) CCC(ctx context.Context) error {
 		return err
 	}
 	defer c.release()
+	c.tainted = true
 	tc, ok := c.nc.(*tls.Conn)
 	if !ok {
 		return errors.New("ftp: CCC needs a secure control connection")

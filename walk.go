@@ -31,11 +31,22 @@ type WalkFunc func(path string, e listing.Entry, err error) error
 // round in circles through them. fn may use the Conn: no call is in
 // progress while fn runs.
 func (c *Conn) Walk(ctx context.Context, root string, fn WalkFunc) error {
-	e, err := c.Stat(ctx, root)
+	return tree{c.Stat, c.ReadDir}.walkRoot(ctx, root, fn)
+}
+
+// A tree is what a walk needs of a Conn or a Client.
+type tree struct {
+	stat    func(context.Context, string) (listing.Entry, error)
+	readDir func(context.Context, string) ([]listing.Entry, error)
+}
+
+// walkRoot walks the tree at root.
+func (t tree) walkRoot(ctx context.Context, root string, fn WalkFunc) error {
+	e, err := t.stat(ctx, root)
 	if err != nil {
 		err = fn(root, e, err)
 	} else {
-		err = c.walk(ctx, root, e, fn)
+		err = t.walk(ctx, root, e, fn)
 	}
 	if err == fs.SkipDir || err == fs.SkipAll {
 		return nil
@@ -44,14 +55,14 @@ func (c *Conn) Walk(ctx context.Context, root string, fn WalkFunc) error {
 }
 
 // walk visits p, whose entry is e, and below it.
-func (c *Conn) walk(ctx context.Context, p string, e listing.Entry, fn WalkFunc) error {
+func (t tree) walk(ctx context.Context, p string, e listing.Entry, fn WalkFunc) error {
 	if err := fn(p, e, nil); err != nil || e.Type != listing.TypeDir {
 		if err == fs.SkipDir && e.Type == listing.TypeDir {
 			err = nil // skip this directory
 		}
 		return err
 	}
-	entries, err := c.ReadDir(ctx, p)
+	entries, err := t.readDir(ctx, p)
 	if err != nil {
 		if err = fn(p, e, err); err != nil {
 			if err == fs.SkipDir {
@@ -69,7 +80,7 @@ func (c *Conn) walk(ctx context.Context, p string, e listing.Entry, fn WalkFunc)
 		if child.Name == "" || child.Name == "." || child.Name == ".." || strings.Contains(child.Name, "/") {
 			err = fn(name, child, nil) // reported, never entered
 		} else {
-			err = c.walk(ctx, name, child, fn)
+			err = t.walk(ctx, name, child, fn)
 		}
 		if err == fs.SkipDir {
 			break // a file asked to skip the rest of its directory

@@ -1,0 +1,250 @@
+package ftp
+
+import (
+	"context"
+	"errors"
+	"io"
+)
+
+// Open opens the file name for reading (RETR) on a session of its own,
+// which it holds until the reader is closed. A read that fails for a
+// passing reason is resumed on a new session where it stopped (REST),
+// within the Client's retries. Closing the reader before the end aborts
+// the transfer and gives the session back, still usable.
+func (c *Client) Open(ctx context.Context, name string) (*FileReader, error) {
+	r := &FileReader{c: c, ctx: ctx, name: name}
+	err := c.retry(ctx, "Open", name, nil, r.open)
+	if err != nil {
+		return nil, pathError("open", name, err)
+	}
+	return r, nil
+}
+
+// A FileReader is a remote file opened by Client.Open.
+type FileReader struct {
+	c    *Client
+	ctx  context.Context
+	name string
+	s    *session
+	lent bool
+	d    *DataConn
+	n    int64 // bytes read so far
+	size int64
+	done bool
+	err  error
+}
+
+// open starts the download at r.n on a session.
+func (r *FileReader) open(ctx context.Context) error {
+	s, lent, err := r.c.session(ctx)
+	if err != nil {
+		return err
+	}
+	d, err := s.Retr(ctx, r.name, WithOffset(r.n))
+	if err != nil {
+		if !lent {
+			r.c.pool.put(s, broken(err))
+		}
+		return err
+	}
+	r.s, r.lent, r.d = s, lent, d
+	if sz := d.Size(); sz >= 0 && r.n == 0 {
+		r.size = sz
+	}
+	return nil
+}
+
+// Size returns the size the server announced, or 0.
+func (r *FileReader) Size() int64 { return r.size }
+
+// Read reads from the file.
+func (r *FileReader) Read(p []byte) (int, error) {
+	if r.err != nil {
+		return 0, r.err
+	}
+	for {
+		n, err := r.d.Read(p)
+		r.n += int64(n)
+		if err == nil || n > 0 {
+			return n, nil
+		}
+		if err == io.EOF {
+			// The transfer's verdict: the completion reply, the size.
+			if err := r.finish(nil); err != nil {
+				r.err = err
+				return 0, err
+			}
+			r.err = io.EOF
+			return 0, io.EOF
+		}
+		if err := r.resume(err); err != nil {
+			r.err = pathError("read", r.name, err)
+			return 0, r.err
+		}
+	}
+}
+
+// WriteTo copies the rest of the file to w, through the kernel's
+// zero-copy path when w is an *os.File and the connection is not
+// encrypted.
+func (r *FileReader) WriteTo(w io.Writer) (int64, error) {
+	if r.err != nil {
+		if r.err == io.EOF {
+			return 0, nil
+		}
+		return 0, r.err
+	}
+	var total int64
+	for {
+		n, err := r.d.WriteTo(w)
+		r.n += n
+		total += n
+		if err == nil {
+			if err := r.finish(nil); err != nil {
+				r.err = err
+				return total, err
+			}
+			r.err = io.EOF
+			return total, nil
+		}
+		if !isReadFailure(err) {
+			// w's own failure: no retry.
+			r.err = err
+			r.finish(err)
+			return total, err
+		}
+		if err := r.resume(err); err != nil {
+			r.err = pathError("read", r.name, err)
+			return total, r.err
+		}
+	}
+}
+
+// isReadFailure reports whether err came from reading the network.
+func isReadFailure(err error) bool {
+	var oe *OpError
+	return errors.As(err, &oe)
+}
+
+// resume reopens the download where it stopped after the failure err,
+// if err is passing and retries remain.
+func (r *FileReader) resume(err error) error {
+	r.finish(err)
+	if !transient(err) || r.lent {
+		return err
+	}
+	tries := 0
+	return r.c.retry(r.ctx, "Open", r.name, func() int64 { return r.n }, func(ctx context.Context) error {
+		if tries++; tries == 1 {
+			return err // the failure that brought us here
+		}
+		return r.open(ctx)
+	})
+}
+
+// finish closes the data connection (aborting it with cause, if any)
+// and gives the session back.
+func (r *FileReader) finish(cause error) error {
+	if r.d == nil {
+		return nil
+	}
+	err := r.d.CloseWithError(cause)
+	if !r.lent {
+		r.c.pool.put(r.s, broken(err))
+	}
+	r.d, r.s = nil, nil
+	if cause != nil {
+		return cause
+	}
+	return err
+}
+
+// Close ends the download: before the end it is aborted, and the
+// session stays usable. After the end, Close returns nil if the whole
+// file arrived.
+func (r *FileReader) Close() error {
+	if r.done {
+		return nil
+	}
+	r.done = true
+	if r.d != nil {
+		r.finish(nil)
+	}
+	if r.err != nil && r.err != io.EOF && !errors.Is(r.err, errReaderClosed) {
+		return r.err
+	}
+	r.err = errReaderClosed
+	return nil
+}
+
+var errReaderClosed = errors.New("ftp: read of a closed file")
+
+// Create opens the file name for writing (STOR) on a session of its
+// own, which it holds until the writer is closed. Close commits the
+// file: it returns nil only when the server confirmed it whole. A body
+// whose source fails never commits: if io.Copy to the writer (its
+// ReadFrom) meets a failing source, or CloseWithError is called, the
+// transfer is aborted. Create does not retry a transfer under way (its
+// body cannot be read twice); use Upload for a local file.
+func (c *Client) Create(ctx context.Context, name string) (*FileWriter, error) {
+	var w *FileWriter
+	err := c.retry(ctx, "Create", name, nil, func(ctx context.Context) error {
+		s, lent, err := c.session(ctx)
+		if err != nil {
+			return err
+		}
+		d, err := s.Stor(ctx, name)
+		if err != nil {
+			if !lent {
+				c.pool.put(s, broken(err))
+			}
+			return err
+		}
+		w = &FileWriter{c: c, name: name, s: s, lent: lent, d: d}
+		return nil
+	})
+	if err != nil {
+		return nil, pathError("create", name, err)
+	}
+	return w, nil
+}
+
+// A FileWriter is a remote file opened by Client.Create.
+type FileWriter struct {
+	c    *Client
+	name string
+	s    *session
+	lent bool
+	d    *DataConn
+	err  error
+	done bool
+}
+
+// Write writes to the file.
+func (w *FileWriter) Write(p []byte) (int, error) {
+	return w.d.Write(p)
+}
+
+// ReadFrom copies r to the file until r's end. If reading r fails, the
+// upload is marked failed: Close will abort it.
+func (w *FileWriter) ReadFrom(r io.Reader) (int64, error) {
+	return w.d.ReadFrom(r)
+}
+
+// Close commits the file, or aborts the upload if its body failed.
+func (w *FileWriter) Close() error { return w.CloseWithError(nil) }
+
+// CloseWithError aborts the upload with cause, which the returned error
+// wraps; with a nil cause it is Close.
+func (w *FileWriter) CloseWithError(cause error) error {
+	if w.done {
+		return w.err
+	}
+	w.done = true
+	err := w.d.CloseWithError(cause)
+	if !w.lent {
+		w.c.pool.put(w.s, broken(err))
+	}
+	w.err = pathError("close", w.name, err)
+	return w.err
+}
