@@ -46,17 +46,7 @@ func TestUploadBodyFailureAborts(t *testing.T) {
 		t.Run(how, func(t *testing.T) {
 			var sawReset atomic.Bool
 			var received atomic.Int64
-			c, f, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
-				fc.Expect("TYPE")
-				fc.Reply("200 ok")
-				fc.Expect("EPSV")
-				pd := fc.Passive()
-				fc.Reply(pd.EPSVReply())
-				dc, err := pd.Accept()
-				if err != nil {
-					return
-				}
-				fc.Expect("STOR")
+			c, f, ctx := dialFake(t, passiveXfer("STOR", func(fc *ftptest.FakeConn, dc net.Conn) {
 				fc.Reply("150 go ahead")
 				n, err := io.Copy(io.Discard, dc)
 				received.Store(n)
@@ -73,7 +63,7 @@ func TestUploadBodyFailureAborts(t *testing.T) {
 					fc.Expect("NOOP")
 					fc.Reply("200 ok")
 				}
-			})
+			}))
 			body := &failingReader{n: 50000, err: errBody}
 			var err error
 			switch how {
@@ -120,29 +110,7 @@ func TestCloseInterruptsDownload(t *testing.T) {
 	}{{"passive splice", false, true}, {"passive copy", false, false}, {"active splice", true, true}} {
 		t.Run(tc.name, func(t *testing.T) {
 			chunk := bytes.Repeat([]byte("d"), 64<<10)
-			script := func(fc *ftptest.FakeConn) {
-				fc.Expect("TYPE")
-				fc.Reply("200 ok")
-				var dc net.Conn
-				var err error
-				if tc.active {
-					arg := fc.Expect("PORT")
-					fc.Reply("200 ok")
-					fc.Expect("RETR")
-					fc.Reply("150 here (209715200 bytes)")
-					if dc, err = fc.ActiveDial(arg); err != nil {
-						return
-					}
-				} else {
-					fc.Expect("EPSV")
-					pd := fc.Passive()
-					fc.Reply(pd.EPSVReply())
-					if dc, err = pd.Accept(); err != nil {
-						return
-					}
-					fc.Expect("RETR")
-					fc.Reply("150 here (209715200 bytes)")
-				}
+			send := func(dc net.Conn) {
 				defer dc.Close()
 				for i := 0; i < 3200; i++ { // 200 MiB at 64 KiB per 10 ms
 					if _, err := dc.Write(chunk); err != nil {
@@ -151,11 +119,28 @@ func TestCloseInterruptsDownload(t *testing.T) {
 					time.Sleep(10 * time.Millisecond)
 				}
 			}
+			script := passiveXfer("RETR", func(fc *ftptest.FakeConn, dc net.Conn) {
+				fc.Reply("150 here (209715200 bytes)")
+				send(dc)
+			})
 			var opts []DialOption
 			if tc.active {
 				opts = append(opts, WithActiveMode())
+				script = func(fc *ftptest.FakeConn) {
+					fc.Expect("TYPE")
+					fc.Reply("200 ok")
+					arg := fc.Expect("PORT")
+					fc.Reply("200 ok")
+					fc.Expect("RETR")
+					fc.Reply("150 here (209715200 bytes)")
+					dc, err := fc.ActiveDial(arg)
+					if err != nil {
+						return
+					}
+					send(dc)
+				}
 			}
-			c, _, ctx := fakeDial(t, script, opts...)
+			c, _, ctx := dialFake(t, script, opts...)
 			var w io.Writer = io.Discard
 			if tc.file {
 				f, err := os.Create(filepath.Join(t.TempDir(), "f"))
@@ -218,7 +203,7 @@ func TestDataErrorsNameTheirSide(t *testing.T) {
 			if tc.timeout > 0 {
 				opts = append(opts, WithTimeout(tc.timeout))
 			}
-			c, _, ctx := fakeDial(t, passiveRetr(tc.then), opts...)
+			c, _, ctx := dialFake(t, passiveXfer("RETR", tc.then), opts...)
 			f, err := os.Create(target)
 			if err != nil {
 				t.Fatal(err)
@@ -247,7 +232,7 @@ func TestDataErrorsNameTheirSide(t *testing.T) {
 			t.Skip(err)
 		}
 		defer full.Close()
-		c, _, ctx := fakeDial(t, passiveRetr(func(fc *ftptest.FakeConn, dc net.Conn) {
+		c, _, ctx := dialFake(t, passiveXfer("RETR", func(fc *ftptest.FakeConn, dc net.Conn) {
 			fc.Reply("150 here (1000000 bytes)")
 			dc.Write(make([]byte, 1000000))
 			dc.Close()

@@ -86,11 +86,7 @@ func TestDifferential_ftplib(t *testing.T) {
 
 	gd := ftptest.NewDummy(t)
 	// PASV only: ftplib never uses EPSV over IPv4.
-	c, err := Dial(ctx, gd.Addr, WithDisabledEPSV(), WithTimeout(10*time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c := mustDial(t, ctx, gd.Addr, WithDisabledEPSV(), WithTimeout(10*time.Second))
 	must := func(err error) {
 		t.Helper()
 		if err != nil {

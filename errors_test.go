@@ -64,7 +64,7 @@ func TestErrorFSClass(t *testing.T) {
 // escape sequences reaches Error() escaped, and Text as received.
 func TestErrorEscapesServerText(t *testing.T) {
 	const evil = "530 Login incorrect.\x1b[2J\x1b]0;pwned\x07\u009b31m"
-	c, _, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
+	c, _, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
 		fc.Expect("USER")
 		fc.Reply(evil)
 	})

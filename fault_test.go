@@ -69,7 +69,7 @@ func TestFault_wrong_reply_codes(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			m := map[string][]string{"TYPE": {"200 ok"}, "SIZE": {"213 1"}}
 			m[tc.verb] = []string{tc.reply}
-			c, _, ctx := fakeDial(t, replyAll(m))
+			c, _, ctx := dialFake(t, replyAll(m))
 			wantIs(t, tc.call(ctx, c), tc.want)
 		})
 	}
@@ -82,7 +82,7 @@ func TestFault_multiline_oddities(t *testing.T) {
 		"single line cut":        "20",
 	} {
 		t.Run(name, func(t *testing.T) {
-			c, _, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
+			c, _, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
 				fc.Expect("STAT")
 				fc.WriteRaw([]byte(raw))
 			})
@@ -95,7 +95,7 @@ func TestFault_multiline_oddities(t *testing.T) {
 	}
 	// A continuation line that looks like another reply's end does not
 	// end the reply.
-	c, _, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
+	c, _, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
 		fc.Expect("STAT")
 		fc.Reply("211-a", "200 b", "211-c", " 211 d", "211 end")
 	})
@@ -108,7 +108,7 @@ func TestFault_multiline_oddities(t *testing.T) {
 // A server that sends an extra reply desynchronises the session; the
 // next command reads the stale reply, and a class mismatch shows it.
 func TestFault_extra_pipelined_reply(t *testing.T) {
-	c, _, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
+	c, _, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
 		fc.Expect("NOOP")
 		fc.Reply("200 ok", "350 extra")
 		fc.Expect("NOOP")
@@ -135,7 +135,7 @@ func TestFault_endless_reply_line(t *testing.T) {
 	var before, after runtime.MemStats
 	runtime.GC()
 	runtime.ReadMemStats(&before)
-	c, _, ctx := fakeDial(t, streamer("200 "))
+	c, _, ctx := dialFake(t, streamer("200 "))
 	err := c.Noop(ctx)
 	runtime.ReadMemStats(&after)
 	wantIs(t, err, ErrLineTooLong)
@@ -147,7 +147,7 @@ func TestFault_endless_reply_line(t *testing.T) {
 }
 
 func TestFault_endless_multiline_reply(t *testing.T) {
-	c, _, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
+	c, _, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
 		fc.Expect("NOOP")
 		fc.WriteRaw([]byte("211-start\r\n"))
 		chunk := bytes.Repeat([]byte("211-more\r\n"), 8<<10)
@@ -157,26 +157,8 @@ func TestFault_endless_multiline_reply(t *testing.T) {
 	wantIs(t, c.Noop(ctx), ErrLineTooLong)
 }
 
-// passiveRetr scripts TYPE, EPSV and RETR, then calls then with the data
-// connection.
-func passiveRetr(then func(fc *ftptest.FakeConn, dc net.Conn)) func(*ftptest.FakeConn) {
-	return func(fc *ftptest.FakeConn) {
-		fc.Expect("TYPE")
-		fc.Reply("200 ok")
-		fc.Expect("EPSV")
-		pd := fc.Passive()
-		fc.Reply(pd.EPSVReply())
-		dc, err := pd.Accept()
-		if err != nil {
-			return
-		}
-		fc.Expect("RETR")
-		then(fc, dc)
-	}
-}
-
 func TestFault_drop_mid_transfer(t *testing.T) {
-	c, _, ctx := fakeDial(t, passiveRetr(func(fc *ftptest.FakeConn, dc net.Conn) {
+	c, _, ctx := dialFake(t, passiveXfer("RETR", func(fc *ftptest.FakeConn, dc net.Conn) {
 		fc.Reply("150 here (100 bytes)")
 		dc.Write([]byte("0123456789"))
 		fc.Close()
@@ -188,7 +170,7 @@ func TestFault_drop_mid_transfer(t *testing.T) {
 }
 
 func TestFault_short_transfer_announced_size(t *testing.T) {
-	c, _, ctx := fakeDial(t, passiveRetr(func(fc *ftptest.FakeConn, dc net.Conn) {
+	c, _, ctx := dialFake(t, passiveXfer("RETR", func(fc *ftptest.FakeConn, dc net.Conn) {
 		fc.Reply("150 here (100 bytes)")
 		dc.Write([]byte("0123456789"))
 		dc.Close()
@@ -205,7 +187,7 @@ func TestFault_short_transfer_announced_size(t *testing.T) {
 }
 
 func TestFault_no_completion_reply(t *testing.T) {
-	c, _, ctx := fakeDial(t, passiveRetr(func(fc *ftptest.FakeConn, dc net.Conn) {
+	c, _, ctx := dialFake(t, passiveXfer("RETR", func(fc *ftptest.FakeConn, dc net.Conn) {
 		fc.Reply("150 here (10 bytes)")
 		dc.Write([]byte("0123456789"))
 		dc.Close()
@@ -225,14 +207,14 @@ func TestFault_stall(t *testing.T) {
 		fc.ReadCommand() // never replies; ends when the client closes
 	}
 	t.Run("context", func(t *testing.T) {
-		c, _, ctx := fakeDial(t, stall)
+		c, _, ctx := dialFake(t, stall)
 		short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 		defer cancel()
 		wantIs(t, c.Noop(short), context.DeadlineExceeded)
 		wantIs(t, c.Noop(ctx), ErrClosed)
 	})
 	t.Run("WithTimeout", func(t *testing.T) {
-		c, _, ctx := fakeDial(t, stall, WithTimeout(200*time.Millisecond))
+		c, _, ctx := dialFake(t, stall, WithTimeout(200*time.Millisecond))
 		start := time.Now()
 		err := c.Noop(ctx)
 		var ne net.Error
@@ -254,7 +236,7 @@ func TestFault_stall(t *testing.T) {
 
 func TestFault_passive_refused(t *testing.T) {
 	port := freePort(t)
-	c, _, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
+	c, _, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
 		fc.Expect("TYPE")
 		fc.Reply("200 ok")
 		fc.Expect("EPSV")
@@ -276,7 +258,7 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // The listener exists (the kernel completes the connection) but the
 // server never accepts nor answers RETR: the timeout bounds it.
 func TestFault_passive_never_accepted(t *testing.T) {
-	c, _, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
+	c, _, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
 		fc.Expect("TYPE")
 		fc.Reply("200 ok")
 		fc.Expect("EPSV")
@@ -295,7 +277,7 @@ func TestFault_passive_never_accepted(t *testing.T) {
 }
 
 func TestFault_active_never_arrives(t *testing.T) {
-	c, _, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
+	c, _, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
 		fc.Expect("TYPE")
 		fc.Reply("200 ok")
 		fc.Expect("PORT")
@@ -315,7 +297,7 @@ func TestFault_active_never_arrives(t *testing.T) {
 
 func TestFault_active_from_foreign_address(t *testing.T) {
 	accepted := make(chan bool, 1)
-	c, _, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
+	c, _, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
 		fc.Expect("TYPE")
 		fc.Reply("200 ok")
 		arg := fc.Expect("PORT")
@@ -354,7 +336,7 @@ func TestFault_active_from_foreign_address(t *testing.T) {
 // The client connects to the control peer, not the address in the 227.
 func TestFault_pasv_foreign_address(t *testing.T) {
 	saw := make(chan string, 1)
-	c, f, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
+	c, f, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
 		fc.Expect("TYPE")
 		fc.Reply("200 ok")
 		fc.Expect("PASV")
@@ -397,7 +379,7 @@ func TestFault_epsv_refused_falls_back_and_remembers(t *testing.T) {
 		dc.Close()
 		fc.Reply("226 ok")
 	}
-	c, f, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
+	c, f, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
 		fc.Expect("TYPE")
 		fc.Reply("200 ok")
 		fc.Expect("EPSV")
@@ -415,7 +397,7 @@ func TestFault_epsv_refused_falls_back_and_remembers(t *testing.T) {
 
 func TestFault_control_characters_refused(t *testing.T) {
 	for _, bad := range []string{"a\rb", "a\nb", "a\x00b", "a\r\nNOOP"} {
-		c, f, ctx := fakeDial(t, func(fc *ftptest.FakeConn) { fc.ReadCommand() })
+		c, f, ctx := dialFake(t, func(fc *ftptest.FakeConn) { fc.ReadCommand() })
 		calls := map[string]error{
 			"Cwd":          c.Cwd(ctx, bad),
 			"Delete":       c.Delete(ctx, bad),
@@ -469,7 +451,7 @@ func TestFault_control_characters_refused(t *testing.T) {
 
 func TestFault_concurrent_use_busy(t *testing.T) {
 	release, got := make(chan struct{}), make(chan struct{})
-	c, f, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
+	c, f, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
 		fc.Expect("NOOP")
 		close(got)
 		<-release
@@ -543,7 +525,7 @@ func (w *cancelAfter) Write(p []byte) (int, error) {
 }
 
 func TestFault_cancel_mid_download(t *testing.T) {
-	c, f, ctx := fakeDial(t, passiveRetr(abortingRetr))
+	c, f, ctx := dialFake(t, passiveXfer("RETR", abortingRetr))
 	dctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	err := c.RetrBinaryCmd(dctx, "RETR x", &cancelAfter{cancel: cancel})
@@ -555,7 +537,7 @@ func TestFault_cancel_mid_download(t *testing.T) {
 }
 
 func TestFault_close_download_early(t *testing.T) {
-	c, f, ctx := fakeDial(t, passiveRetr(abortingRetr))
+	c, f, ctx := dialFake(t, passiveXfer("RETR", abortingRetr))
 	d, err := c.Retr(ctx, "x")
 	if err != nil {
 		t.Fatal(err)
@@ -576,7 +558,7 @@ func TestFault_password_never_shown(t *testing.T) {
 	const secret = "s3cr3t-PW"
 	for level := 1; level <= 3; level++ {
 		var dbg bytes.Buffer
-		c, _, ctx := fakeDial(t, replyAll(map[string][]string{
+		c, _, ctx := dialFake(t, replyAll(map[string][]string{
 			"USER": {"331 pass"}, "PASS": {"332 acct"}, "ACCT": {"530 " + "no"},
 		}), WithDebug(level, &dbg))
 		err := c.LoginAccount(ctx, "u", secret, secret)

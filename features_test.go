@@ -16,138 +16,12 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ftpkit/ftp/ftptest"
 	"github.com/ftpkit/ftp/internal/realserver"
 	"github.com/ftpkit/ftp/listing"
 )
 
-// A fakeStep is one command a fake server expects, exactly, and its
-// reply. After "EPSV" the server listens for a data connection; a step
-// with xfer set replies its first line, accepts the data connection,
-// sends data on it (or reads an upload into got), closes it and sends
-// the remaining lines.
-type fakeStep struct {
-	cmd   string
-	reply []string
-	xfer  bool
-	data  string
-	got   *string
-}
-
-// fakeLogin starts a fake server that greets, accepts USER/PASS and then
-// expects exactly steps; it returns a Conn logged in to it.
-func fakeLogin(t *testing.T, steps ...fakeStep) *Conn {
-	t.Helper()
-	return fakeLoginWith(t, nil, steps...)
-}
-
-// fakeLoginWith is fakeLogin with extra Dial options.
-func fakeLoginWith(t *testing.T, opts []DialOption, steps ...fakeStep) *Conn {
-	t.Helper()
-	f := ftptest.NewFake(t, func(fc *ftptest.FakeConn) {
-		fc.Reply("220 fake")
-		fc.Expect("USER")
-		fc.Reply("331 password")
-		fc.Expect("PASS")
-		fc.Reply("230 logged in")
-		var d *ftptest.FakeData
-		for _, s := range steps {
-			line, ok := fc.ReadCommand()
-			if !ok {
-				t.Errorf("fake: connection ended; want %q", s.cmd)
-				return
-			}
-			if line != s.cmd {
-				t.Errorf("fake: got command %q, want %q", line, s.cmd)
-				fc.Reply("500 unexpected")
-				return
-			}
-			switch {
-			case s.cmd == "EPSV":
-				d = fc.Passive()
-				fc.Reply(d.EPSVReply())
-			case s.xfer:
-				fc.Reply(s.reply[0])
-				nc, err := d.Accept()
-				if err != nil {
-					t.Errorf("fake: accept: %v", err)
-					return
-				}
-				if s.got != nil {
-					b, _ := io.ReadAll(nc)
-					*s.got = string(b)
-				} else {
-					io.WriteString(nc, s.data)
-				}
-				nc.Close()
-				fc.Reply(s.reply[1:]...)
-			default:
-				fc.Reply(s.reply...)
-			}
-		}
-		for {
-			line, ok := fc.ReadCommand()
-			if !ok {
-				return
-			}
-			if line != "QUIT" {
-				t.Errorf("fake: unexpected command %q after the script", line)
-			}
-			fc.Reply("221 bye")
-		}
-	})
-	ctx := context.Background()
-	c, err := Dial(ctx, f.Addr, append([]DialOption{WithTimeout(5 * time.Second)}, opts...)...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	if err := c.Login(ctx, "u", "p"); err != nil {
-		t.Fatal(err)
-	}
-	return c
-}
-
-func step(cmd string, reply ...string) fakeStep { return fakeStep{cmd: cmd, reply: reply} }
-
-// vsftpdFEAT is vsftpd 3's FEAT reply: no MLST.
-var vsftpdFEAT = step("FEAT", "211-Features:", " EPRT", " EPSV", " MDTM", " PASV", " REST STREAM", " SIZE", " TVFS", " UTF8", "211 End")
-
-// serverConn starts an ftptest server whose root holds files (name to
-// content; a name ending in "/" is a directory) and returns a logged-in
-// Conn to it.
-func serverConn(t *testing.T, files map[string]string) (*Conn, *ftptest.Server) {
-	t.Helper()
-	s := ftptest.NewServer(t)
-	for name, data := range files {
-		p := filepath.Join(s.Root, filepath.FromSlash(name))
-		if strings.HasSuffix(name, "/") {
-			if err := os.MkdirAll(p, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	ctx := context.Background()
-	c, err := Dial(ctx, s.Addr, WithTimeout(5*time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	if err := c.Login(ctx, s.User, s.Password); err != nil {
-		t.Fatal(err)
-	}
-	return c, s
-}
-
 func TestFeaturesServer(t *testing.T) {
-	c, s := serverConn(t, map[string]string{"f.txt": "hello"})
+	c, s := dialServer(t, map[string]string{"f.txt": "hello"})
 	ctx := context.Background()
 	f, err := c.Features(ctx)
 	if err != nil {
@@ -194,7 +68,7 @@ func TestFeaturesServer(t *testing.T) {
 }
 
 func TestFeaturesParse(t *testing.T) {
-	c := fakeLogin(t,
+	c := dialLoggedIn(t,
 		step("FEAT", "211-Extensions supported:", " MLST type*;size*;modify*;", " REST STREAM", " mdtm", "SIZE", " HASH SHA-1;SHA-256*;MD5", "211 END"),
 	)
 	f, err := c.Features(context.Background())
@@ -217,7 +91,7 @@ func TestFeaturesParse(t *testing.T) {
 
 func TestFeaturesRefused(t *testing.T) {
 	for _, code := range []string{"500 unknown command", "502 not implemented"} {
-		c := fakeLogin(t, step("FEAT", code), step("OPTS UTF8 ON", "200 ok"))
+		c := dialLoggedIn(t, step("FEAT", code), step("OPTS UTF8 ON", "200 ok"))
 		f, err := c.Features(context.Background())
 		if err != nil || len(f) != 0 || f == nil {
 			t.Errorf("Features after %q = %q, %v; want an empty set", code, f, err)
@@ -231,7 +105,7 @@ func TestFeaturesRefused(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	c := fakeLogin(t, step("FEAT", "421 closing"))
+	c := dialLoggedIn(t, step("FEAT", "421 closing"))
 	if _, err := c.Features(context.Background()); !errors.Is(err, ErrTemporary) {
 		t.Errorf("Features after 421 = %v, want ErrTemporary", err)
 	}
@@ -239,7 +113,7 @@ func TestFeaturesRefused(t *testing.T) {
 
 func TestHashCommand(t *testing.T) {
 	ctx := context.Background()
-	c := fakeLogin(t,
+	c := dialLoggedIn(t,
 		step("FEAT", "211-Features:", " HASH SHA-1*;SHA-256;SHA-512;MD5", "211 End"),
 		step("OPTS HASH SHA-256", "200 SHA-256"),
 		step("HASH my file", "213 SHA-256 0-5 2CF24DBA5FB0A30E26E83B2AC5B9E29E1B161E5C1FA7425E73043362938B9824 my file"),
@@ -267,7 +141,7 @@ func TestHashCommand(t *testing.T) {
 
 func TestHashXCommands(t *testing.T) {
 	ctx := context.Background()
-	c := fakeLogin(t,
+	c := dialLoggedIn(t,
 		step("FEAT", "211-Features:", " XCRC", " XMD5", " XSHA1", " XSHA256", "211 End"),
 		step("XSHA256 f", "250 2CF24DBA5FB0A30E26E83B2AC5B9E29E1B161E5C1FA7425E73043362938B9824"),
 		step("XMD5 f", "250 f D41D8CD98F00B204E9800998ECF8427E"),
@@ -293,7 +167,7 @@ func TestHashXCommands(t *testing.T) {
 
 func TestModTimeCommands(t *testing.T) {
 	ctx := context.Background()
-	c := fakeLogin(t,
+	c := dialLoggedIn(t,
 		step("MDTM a", "213 20240102030405"),
 		step("MDTM b", "213 20240102030405.123"),
 		step("MDTM c", "213 1024010203040"),
@@ -355,7 +229,7 @@ func TestParseMDTM(t *testing.T) {
 
 func TestStoreUnique(t *testing.T) {
 	var got string
-	c := fakeLogin(t,
+	c := dialLoggedIn(t,
 		step("TYPE I", "200 binary"),
 		step("EPSV"),
 		fakeStep{cmd: "STOU", reply: []string{"150 FILE: upload.1", "226 Transfer complete"}, xfer: true, got: &got},
@@ -382,7 +256,7 @@ func TestStoreUnique(t *testing.T) {
 // TestInjection checks that no argument can smuggle a second command:
 // every method refuses CR, LF and NUL before sending anything.
 func TestInjection(t *testing.T) {
-	c := fakeLogin(t, step("FEAT", "211-Features:", " MLST type*;", " HASH SHA-256*", " UTF8", "211 End"))
+	c := dialLoggedIn(t, step("FEAT", "211-Features:", " MLST type*;", " HASH SHA-256*", " UTF8", "211 End"))
 	ctx := context.Background()
 	if _, err := c.Features(ctx); err != nil {
 		t.Fatal(err)
@@ -420,14 +294,7 @@ func TestRealServersFeatures(t *testing.T) {
 			s := realserver.Start(t, kind, realserver.Config{})
 			s.WriteFile("f.txt", data)
 			ctx := context.Background()
-			c, err := Dial(ctx, s.Addr, WithTimeout(10*time.Second))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
-			if err := c.Login(ctx, s.User, s.Password); err != nil {
-				t.Fatal(err)
-			}
+			c := rsDial(t, ctx, s)
 			f, err := c.Features(ctx)
 			if err != nil || !f.Has("SIZE") {
 				t.Fatalf("Features = %q, %v", f, err)
@@ -479,7 +346,7 @@ func TestUTF8(t *testing.T) {
 		{"501 Invalid argument.", true, nil},
 		{"421 Service not available", false, ErrTemporary},
 	} {
-		c := fakeLogin(t, feat, step("OPTS UTF8 ON", tc.reply))
+		c := dialLoggedIn(t, feat, step("OPTS UTF8 ON", tc.reply))
 		on, err := c.UTF8(ctx)
 		if on != tc.on || (tc.class == nil && err != nil) || (tc.class != nil && !errors.Is(err, tc.class)) {
 			t.Errorf("UTF8 after %q = %v, %v", tc.reply, on, err)

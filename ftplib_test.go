@@ -10,7 +10,6 @@ package ftp
 import (
 	"bytes"
 	"context"
-	"crypto/sha256"
 	"crypto/tls"
 	"errors"
 	"fmt"
@@ -25,14 +24,6 @@ import (
 
 	"github.com/ftpkit/ftp/ftptest"
 )
-
-// testCtx bounds a test: nothing here may hang.
-func testCtx(t *testing.T) context.Context {
-	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
-	t.Cleanup(cancel)
-	return ctx
-}
 
 // env is the setUp of TestFTPClass: a Dummy and a connected client.
 type env struct {
@@ -58,11 +49,7 @@ func newEnv(t *testing.T, secure bool, opts ...DialOption) *env {
 func dialEnv(t *testing.T, d *ftptest.Dummy, secure bool, opts ...DialOption) *env {
 	t.Helper()
 	ctx := testCtx(t)
-	c, err := Dial(ctx, d.Addr, append([]DialOption{WithTimeout(10 * time.Second)}, opts...)...)
-	if err != nil {
-		t.Fatalf("Dial: %v", err)
-	}
-	t.Cleanup(func() { c.Close() })
+	c := mustDial(t, ctx, d.Addr, append([]DialOption{WithTimeout(10 * time.Second)}, opts...)...)
 	if secure {
 		if _, err := c.AuthTLS(ctx); err != nil {
 			t.Fatalf("AuthTLS: %v", err)
@@ -85,37 +72,6 @@ func both(t *testing.T, fn func(t *testing.T, e *env), opts ...DialOption) {
 			name = "TLS"
 		}
 		t.Run(name, func(t *testing.T) { fn(t, newEnv(t, secure, opts...)) })
-	}
-}
-
-func wantCmds(t *testing.T, got []string, want ...string) {
-	t.Helper()
-	if len(got) != len(want) || (len(got) > 0 && !reflect.DeepEqual(got, want)) {
-		t.Errorf("commands on the wire:\n got %q\nwant %q", got, want)
-	}
-}
-
-// wantPrefix checks that cmd starts with prefix (PORT/EPRT/... carry ports).
-func wantPrefix(t *testing.T, cmd, prefix string) {
-	t.Helper()
-	if !strings.HasPrefix(cmd, prefix) {
-		t.Errorf("command %q, want prefix %q", cmd, prefix)
-	}
-}
-
-func wantIs(t *testing.T, err, class error) {
-	t.Helper()
-	if !errors.Is(err, class) {
-		t.Errorf("error %v (%T), want errors.Is %v", err, err, class)
-	}
-}
-
-func sum(b []byte) [32]byte { return sha256.Sum256(b) }
-
-func wantBytes(t *testing.T, got, want []byte) {
-	t.Helper()
-	if sum(got) != sum(want) {
-		t.Errorf("got %d bytes (sha256 %x), want %d bytes (sha256 %x)", len(got), sum(got), len(want), sum(want))
 	}
 }
 
@@ -609,15 +565,6 @@ func TestFTPLib_with_statement(t *testing.T) {
 	})
 }
 
-func freePort(t *testing.T) int {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
-}
-
 func TestFTPLib_source_address(t *testing.T) {
 	for _, secure := range []bool{false, true} {
 		t.Run(fmt.Sprint("tls=", secure), func(t *testing.T) {
@@ -680,19 +627,12 @@ func TestFTPLib_parse257(t *testing.T) {
 			t.Errorf("parse257(%q) = %q, want %q", in, got, want)
 		}
 	}
-	f := ftptest.NewFake(t, func(c *ftptest.FakeConn) {
-		c.Reply("220 hi")
-		c.Expect("PWD")
-		c.Reply(`250 "/foo/bar"`)
-		c.Expect("MKD")
-		c.Reply(`250 "/foo/bar"`)
+	c, _, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
+		fc.Expect("PWD")
+		fc.Reply(`250 "/foo/bar"`)
+		fc.Expect("MKD")
+		fc.Reply(`250 "/foo/bar"`)
 	})
-	ctx := testCtx(t)
-	c, err := Dial(ctx, f.Addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
 	if dir, err := c.Pwd(ctx); dir != "" || err != nil {
 		t.Errorf("Pwd = %q, %v", dir, err)
 	}
@@ -966,11 +906,8 @@ func TestFTPLib_TLS_check_hostname(t *testing.T) {
 	d := ftptest.NewDummyTLS(t)
 	ctx := testCtx(t)
 	for name, ok := range map[string]bool{"localhost": true, "example.com": false} {
-		c, err := Dial(ctx, d.Addr, WithTLSConfig(d.CA.ClientConfig(name)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		_, err = c.AuthTLS(ctx)
+		c := mustDial(t, ctx, d.Addr, WithTLSConfig(d.CA.ClientConfig(name)))
+		_, err := c.AuthTLS(ctx)
 		if ok && err != nil {
 			t.Errorf("%s: %v", name, err)
 		}
@@ -1064,21 +1001,14 @@ func TestFTPLib_TimeoutDifferentOrder(t *testing.T) {
 // Different: no mutable timeout attribute; the context deadline is the
 // per-call knob and wins when sooner.
 func TestFTPLib_TimeoutDirectAccess(t *testing.T) {
-	f := ftptest.NewFake(t, func(c *ftptest.FakeConn) {
-		c.Reply("220 hi")
-		c.ReadCommand() // then stall
-		c.ReadCommand()
-	})
-	ctx := testCtx(t)
-	c, err := Dial(ctx, f.Addr, WithTimeout(10*time.Second))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
+	c, _, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
+		fc.ReadCommand() // then stall
+		fc.ReadCommand()
+	}, WithTimeout(10*time.Second))
 	short, cancel := context.WithTimeout(ctx, 200*time.Millisecond)
 	defer cancel()
 	start := time.Now()
-	err = c.Noop(short)
+	err := c.Noop(short)
 	wantIs(t, err, context.DeadlineExceeded)
 	if time.Since(start) > 3*time.Second {
 		t.Errorf("took %v", time.Since(start))
@@ -1107,24 +1037,8 @@ func TestFTPLib_misc__all__(t *testing.T) {
 
 // ---- 7.3: behaviours not tested upstream ----
 
-// fakeDial starts a Fake greeting "220 hi" then running script, and dials it.
-func fakeDial(t *testing.T, script func(c *ftptest.FakeConn), opts ...DialOption) (*Conn, *ftptest.Fake, context.Context) {
-	t.Helper()
-	f := ftptest.NewFake(t, func(c *ftptest.FakeConn) {
-		c.Reply("220 hi")
-		script(c)
-	})
-	ctx := testCtx(t)
-	c, err := Dial(ctx, f.Addr, append([]DialOption{WithTimeout(5 * time.Second)}, opts...)...)
-	if err != nil {
-		t.Fatalf("Dial: %v", err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c, f, ctx
-}
-
 func TestFTPLib_gap_multiline_bare_code_terminator(t *testing.T) {
-	c, _, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
+	c, _, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
 		fc.Expect("STAT")
 		fc.Reply("211-a", "212 not the end", "211-still not", "211")
 	})
@@ -1135,7 +1049,7 @@ func TestFTPLib_gap_multiline_bare_code_terminator(t *testing.T) {
 }
 
 func TestFTPLib_gap_bare_CR_splits_reply(t *testing.T) {
-	c, _, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
+	c, _, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
 		fc.Expect("NOOP")
 		fc.WriteRaw([]byte("200 a\rb\r\n"))
 		fc.Expect("NOOP")
@@ -1149,7 +1063,7 @@ func TestFTPLib_gap_bare_CR_splits_reply(t *testing.T) {
 }
 
 func TestFTPLib_gap_empty_reply_line(t *testing.T) {
-	c, _, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
+	c, _, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
 		fc.Expect("NOOP")
 		fc.Reply("")
 	})
@@ -1158,7 +1072,7 @@ func TestFTPLib_gap_empty_reply_line(t *testing.T) {
 }
 
 func TestFTPLib_gap_dash_password_and_empty_acct(t *testing.T) {
-	c, f, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
+	c, f, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
 		fc.Expect("USER")
 		fc.Reply("331 pass")
 		fc.Expect("PASS")
@@ -1173,7 +1087,7 @@ func TestFTPLib_gap_dash_password_and_empty_acct(t *testing.T) {
 }
 
 func TestFTPLib_gap_delete_only_250_200(t *testing.T) {
-	c, _, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
+	c, _, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
 		fc.Expect("DELE")
 		fc.Reply("200 ok")
 		fc.Expect("DELE")
@@ -1186,7 +1100,7 @@ func TestFTPLib_gap_delete_only_250_200(t *testing.T) {
 }
 
 func TestFTPLib_gap_cwd_dotdot_and_empty(t *testing.T) {
-	c, f, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
+	c, f, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
 		fc.Expect("CDUP")
 		fc.Reply("500 CDUP unknown")
 		fc.Expect("CWD")
@@ -1228,7 +1142,7 @@ func TestFTPLib_gap_greetings(t *testing.T) {
 
 // Different: no decoding, so no decode error; invalid UTF-8 passes.
 func TestFTPLib_gap_undecodable_reply(t *testing.T) {
-	c, _, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
+	c, _, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
 		fc.Expect("PWD")
 		fc.WriteRaw([]byte("257 \"\xff\xfe\"\r\n"))
 	})
@@ -1253,7 +1167,7 @@ func TestFTPLib_gap_parse227_parse229_ranges(t *testing.T) {
 	if p, ok := parse229("229 (!!!6446!)"); !ok || p != 6446 {
 		t.Error("parse229 with ! delimiter")
 	}
-	c, _, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
+	c, _, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
 		fc.Expect("TYPE")
 		fc.Reply("200 ok")
 		fc.Expect("PASV")
@@ -1288,22 +1202,12 @@ func TestFTPLib_gap_mlsd_lazy_and_no_space(t *testing.T) {
 
 func TestFTPLib_gap_200_before_150(t *testing.T) {
 	payload := []byte("hello")
-	c, f, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
-		fc.Expect("TYPE")
-		fc.Reply("200 ok")
-		fc.Expect("EPSV")
-		pd := fc.Passive()
-		fc.Reply(pd.EPSVReply())
-		dc, err := pd.Accept()
-		if err != nil {
-			return
-		}
-		fc.Expect("RETR")
+	c, f, ctx := dialFake(t, passiveXfer("RETR", func(fc *ftptest.FakeConn, dc net.Conn) {
 		fc.Reply("200 odd", "150 here (5 bytes)")
 		dc.Write(payload)
 		dc.Close()
 		fc.Reply("226 done")
-	})
+	}))
 	var buf bytes.Buffer
 	if err := c.RetrBinaryCmd(ctx, "RETR x", &buf); err != nil {
 		t.Fatal(err)
@@ -1315,7 +1219,7 @@ func TestFTPLib_gap_200_before_150(t *testing.T) {
 // Different: Abort reads the 226 after a 426 (ftplib leaves it for the
 // next command); a 500 is ErrProtocol as in ftplib.
 func TestFTPLib_gap_abort_426_then_226_and_500(t *testing.T) {
-	c, _, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
+	c, _, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
 		fc.Expect("ABOR")
 		fc.Reply("426 aborted", "226 closed")
 		fc.Expect("NOOP")
@@ -1337,7 +1241,7 @@ func TestFTPLib_gap_abort_426_then_226_and_500(t *testing.T) {
 // Different: the active listener binds the control connection's local IP,
 // not the wildcard.
 func TestFTPLib_gap_makeport_not_wildcard(t *testing.T) {
-	c, f, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
+	c, f, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
 		fc.Expect("PORT")
 		fc.Reply("200 ok")
 	})
@@ -1354,7 +1258,7 @@ func TestFTPLib_gap_makeport_not_wildcard(t *testing.T) {
 
 // Different: a failed QUIT closes the Conn anyway; Close twice is safe.
 func TestFTPLib_gap_failed_quit_closes(t *testing.T) {
-	c, _, ctx := fakeDial(t, func(fc *ftptest.FakeConn) {
+	c, _, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
 		fc.Expect("QUIT")
 		fc.Reply("550 no")
 	})
@@ -1370,14 +1274,8 @@ func TestFTPLib_gap_failed_quit_closes(t *testing.T) {
 // Different: the default TLS configuration verifies certificates
 // (ftplib's default context does not).
 func TestFTPLib_gap_tls_verifies_by_default(t *testing.T) {
-	d := ftptest.NewDummyTLS(t)
-	ctx := testCtx(t)
-	c, err := Dial(ctx, d.Addr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if _, err := c.AuthTLS(ctx); err == nil || !IsSessionError(err) {
+	e := dialEnv(t, ftptest.NewDummyTLS(t), false)
+	if _, err := e.c.AuthTLS(e.ctx); err == nil || !IsSessionError(err) {
 		t.Errorf("AuthTLS with an untrusted certificate: %v", err)
 	}
 }

@@ -28,7 +28,7 @@ const vmsListing = "\r\n" +
 // TestReadDirVMS checks that ReadDir joins the wrapped entries of a VMS
 // listing, and still returns a name line that nothing continued.
 func TestReadDirVMS(t *testing.T) {
-	c := fakeLogin(t,
+	c := dialLoggedIn(t,
 		step("FEAT", "211-Extensions supported:", " SIZE", " MDTM", "211 End"),
 		step("SYST", "215 VMS OpenVMS V8.4"),
 		step("TYPE A", "200 TYPE set to A."),
@@ -67,7 +67,7 @@ func TestReadDirVMS(t *testing.T) {
 // TestStatVMS checks that Stat finds a wrapped entry in the listing of
 // the parent directory.
 func TestStatVMS(t *testing.T) {
-	c := fakeLogin(t,
+	c := dialLoggedIn(t,
 		step("FEAT", "211-Extensions supported:", " REST STREAM", "211 End"),
 		step("PWD", `257 "DISK$USER:[JDOE.PUB]" is current directory.`),
 		step("CWD AN_EVEN_LONGER_FILE_NAME_THAN_THE_OTHER.TXT", "550 not a directory"),
@@ -93,7 +93,7 @@ func TestWithListParser(t *testing.T) {
 	tokyo := time.FixedZone("JST", 9*3600)
 	now := func() time.Time { return time.Date(2025, 1, 10, 0, 0, 0, 0, time.UTC) }
 	unix := "-rw-r--r-- 1 u g 42 Dec 31 23:30 late.txt\r\n"
-	c := fakeLoginWith(t, []DialOption{WithListParser(listing.Parser{Location: tokyo, Now: now})},
+	c := dialLoggedInWith(t, []DialOption{WithListParser(listing.Parser{Location: tokyo, Now: now})},
 		step("FEAT", "211-Features:", " SIZE", "211 End"),
 		step("SYST", "215 UNIX Type: L8"),
 		step("TYPE A", "200 ok"),
@@ -110,7 +110,7 @@ func TestWithListParser(t *testing.T) {
 	}
 
 	dos := "01-31-24  12:05AM                 1234 notes.txt\r\n"
-	c = fakeLoginWith(t, []DialOption{WithListParser(listing.Parser{Format: listing.FormatDOS})},
+	c = dialLoggedInWith(t, []DialOption{WithListParser(listing.Parser{Format: listing.FormatDOS})},
 		step("FEAT", "211-Features:", " SIZE", "211 End"),
 		step("SYST", "215 UNIX Type: L8"),
 		step("TYPE A", "200 ok"),
@@ -132,7 +132,7 @@ func TestListAllFallback(t *testing.T) {
 	file := "-rw-r--r-- 1 u g 42 Jan 01  2024 f.txt\r\n"
 	dots := "drwxr-xr-x 2 u g 4096 Jan 01  2024 .\r\ndrwxr-xr-x 3 u g 4096 Jan 01  2024 ..\r\n"
 	ok := []string{"150 ok", "226 ok"}
-	c := fakeLogin(t,
+	c := dialLoggedIn(t,
 		step("FEAT", "211-Features:", " SIZE", "211 End"),
 		step("SYST", "215 UNIX Type: L8"),
 		step("TYPE A", "200 ok"),
@@ -157,7 +157,7 @@ func TestListAllFallback(t *testing.T) {
 	}
 
 	// A 550 to LIST -a, then LIST finds an entry: -a is dropped too.
-	c = fakeLogin(t,
+	c = dialLoggedIn(t,
 		step("FEAT", "211-Features:", " SIZE", "211 End"),
 		step("SYST", "215 UNIX Type: L8"),
 		step("TYPE A", "200 ok"),

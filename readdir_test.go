@@ -11,16 +11,8 @@ import (
 	"github.com/ftpkit/ftp/listing"
 )
 
-func names(entries []listing.Entry) []string {
-	var out []string
-	for _, e := range entries {
-		out = append(out, e.Name)
-	}
-	return out
-}
-
 func TestReadDirServer(t *testing.T) {
-	c, _ := serverConn(t, map[string]string{"d/b.txt": "bb", "d/a.txt": "a", "d/c/": "", "d/ space .txt": "x"})
+	c, _ := dialServer(t, map[string]string{"d/b.txt": "bb", "d/a.txt": "a", "d/c/": "", "d/ space .txt": "x"})
 	ctx := context.Background()
 	entries, err := c.ReadDir(ctx, "d")
 	if err != nil {
@@ -57,7 +49,7 @@ func TestReadDirLIST(t *testing.T) {
 		"drwxr-xr-x    2 1000     1000         4096 Jan 01  2024 sub\r\n" +
 		"lrwxrwxrwx    1 1000     1000            3 Jan 01  2024 link -> sub\r\n" +
 		"!!! a line no parser knows\r\n"
-	c := fakeLogin(t,
+	c := dialLoggedIn(t,
 		vsftpdFEAT,
 		step("SYST", "215 UNIX Type: L8"),
 		step("TYPE A", "200 Switching to ASCII mode."),
@@ -92,7 +84,7 @@ func TestReadDirLIST(t *testing.T) {
 }
 
 func TestReadDirMLSD(t *testing.T) {
-	c := fakeLogin(t,
+	c := dialLoggedIn(t,
 		step("FEAT", "211-Features:", " MLST type*;perm*;unique*;", "211 End"),
 		step("TYPE A", "200 ok"),
 		step("EPSV"),

@@ -13,7 +13,7 @@ import (
 )
 
 func TestStatServer(t *testing.T) {
-	c, s := serverConn(t, map[string]string{"d/f.txt": "hello", "d/e/": ""})
+	c, s := dialServer(t, map[string]string{"d/f.txt": "hello", "d/e/": ""})
 	ctx := context.Background()
 	mt := time.Date(2022, 5, 6, 7, 8, 9, 0, time.UTC)
 	if err := os.Chtimes(filepath.Join(s.Root, "d", "f.txt"), mt, mt); err != nil {
@@ -40,7 +40,7 @@ func TestStatServer(t *testing.T) {
 
 func TestStatMLST(t *testing.T) {
 	ctx := context.Background()
-	c := fakeLogin(t,
+	c := dialLoggedIn(t,
 		step("FEAT", "211-Features:", " MLST type*;size*;modify*;perm*;", "211 End"),
 		step("MLST /a dir/f", "250-Listing /a dir/f", " type=file;size=42;modify=20240102030405.5;perm=r; /a dir/f", "250 End"),
 		step("MLST gone", "550 No such file or directory"),
@@ -68,7 +68,7 @@ func TestStatMLST(t *testing.T) {
 func TestStatFallback(t *testing.T) {
 	ctx := context.Background()
 	listData := "total 2\r\n-rw-r--r--    1 1000     1000            0 Jan 01  2024 other\r\nprw-r--r--    1 1000     1000            0 Jan 01  2024 fifo\r\n"
-	c := fakeLogin(t,
+	c := dialLoggedIn(t,
 		vsftpdFEAT,
 		// A file: SIZE and MDTM.
 		step("TYPE I", "200 Switching to Binary mode."),
@@ -130,7 +130,7 @@ func TestStatFallback(t *testing.T) {
 // TestStatFallbackRestoreFails checks that a failure to go back to the
 // working directory is reported, not hidden.
 func TestStatFallbackRestoreFails(t *testing.T) {
-	c := fakeLogin(t,
+	c := dialLoggedIn(t,
 		step("FEAT", "211-Features:", " MDTM", "211 End"), // no SIZE: skipped
 		step("PWD", `257 "/home/u"`),
 		step("CWD d", "250 ok"),

@@ -27,7 +27,7 @@ func (s *readSizes) Read(p []byte) (int, error) {
 // from it and from an *os.File through io.Copy (which reaches ReadFrom by
 // way of os.File.WriteTo) arrive whole.
 func TestUploadCopiesThroughBuffer(t *testing.T) {
-	c, s := serverConn(t, nil)
+	c, s := dialServer(t, nil)
 	ctx := context.Background()
 	data := bytes.Repeat([]byte("0123456789abcdef"), 3*copyBufferSize/16+5)
 	want := sha256.Sum256(data)

@@ -8,7 +8,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/ftpkit/ftp/internal/realserver"
 	"github.com/ftpkit/ftp/listing"
@@ -45,7 +44,7 @@ func walkLog(t *testing.T, c *Conn, root string, fn func(p string, e listing.Ent
 
 // TestWalkServer compares Walk with fs.WalkDir over the server's root.
 func TestWalkServer(t *testing.T) {
-	c, s := serverConn(t, walkTree)
+	c, s := dialServer(t, walkTree)
 	want := checkWalk(t, c, s.Root, "a")
 
 	got, err := walkLog(t, c, "/", nil)
@@ -60,7 +59,7 @@ func TestWalkServer(t *testing.T) {
 }
 
 func TestWalkSkip(t *testing.T) {
-	c, _ := serverConn(t, walkTree)
+	c, _ := dialServer(t, walkTree)
 	got, err := walkLog(t, c, "a", func(p string, e listing.Entry) error {
 		if p == "a/b" {
 			return fs.SkipDir
@@ -147,7 +146,7 @@ func TestWalkLinksAndErrors(t *testing.T) {
 	data := "drwxr-xr-x 2 u g 4096 Jan 01  2024 sub\r\n" +
 		"lrwxrwxrwx 1 u g    3 Jan 01  2024 link -> sub\r\n" +
 		"this is not a listing line\r\n"
-	c := fakeLogin(t,
+	c := dialLoggedIn(t,
 		vsftpdFEAT,
 		step("TYPE I", "200 ok"),
 		step("SIZE top", "550 not a file"),
@@ -175,7 +174,7 @@ func TestWalkLinksAndErrors(t *testing.T) {
 
 func TestWalkContinueAfterError(t *testing.T) {
 	data := "drwxr-xr-x 2 u g 4096 Jan 01  2024 sub\r\nthis is not a listing line\r\n"
-	c := fakeLogin(t,
+	c := dialLoggedIn(t,
 		step("FEAT", "500 no"),
 		step("TYPE I", "200 ok"),
 		step("SIZE top", "550 not a file"),
@@ -223,14 +222,7 @@ func TestRealServersStatWalk(t *testing.T) {
 			// vsftpd lists names starting with a dot only for LIST -a.
 			s.WriteFile("a/.hidden", []byte("h"))
 			ctx := context.Background()
-			c, err := Dial(ctx, s.Addr, WithTimeout(10*time.Second))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
-			if err := c.Login(ctx, s.User, s.Password); err != nil {
-				t.Fatal(err)
-			}
+			c := rsDial(t, ctx, s)
 			wd, err := c.Pwd(ctx)
 			if err != nil {
 				t.Fatal(err)
