@@ -32,7 +32,6 @@ import (
 
 const (
 	mib          = 1 << 20
-	rsTimeout    = 30 * time.Second
 	rsBigSize    = 100 * mib // the plain big file, once per server
 	rsCancelRead = 1 * mib   // bytes read before a download is cancelled
 )
@@ -70,38 +69,6 @@ func rsFileSum(t testing.TB, path string) (string, int64) {
 		t.Fatalf("server-side file: %v", err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), n
-}
-
-// rsDial dials srv and logs in as its user.
-func rsDial(t testing.TB, ctx context.Context, srv *realserver.Server, opts ...ftp.DialOption) *ftp.Conn {
-	t.Helper()
-	return rsDialAddr(t, ctx, srv, srv.Addr, opts...)
-}
-
-// rsDialAddr dials srv at addr (a relay in front of it, say) and logs in.
-func rsDialAddr(t testing.TB, ctx context.Context, srv *realserver.Server, addr string, opts ...ftp.DialOption) *ftp.Conn {
-	t.Helper()
-	opts = append([]ftp.DialOption{ftp.WithTimeout(rsTimeout)}, opts...)
-	if os.Getenv("FTPKIT_TRACE") != "" {
-		opts = append(opts, ftp.WithDebug(1, &rsTestWriter{t}))
-	}
-	c, err := ftp.Dial(ctx, addr, opts...)
-	if err != nil {
-		t.Fatalf("Dial %s: %v", srv.Kind, err)
-	}
-	t.Cleanup(func() { c.Close() })
-	if err := c.Login(ctx, srv.User, srv.Password); err != nil {
-		t.Fatalf("Login %s: %v", srv.Kind, err)
-	}
-	return c
-}
-
-// rsTestWriter logs a session trace (FTPKIT_TRACE=1) to the test log.
-type rsTestWriter struct{ t testing.TB }
-
-func (w *rsTestWriter) Write(p []byte) (int, error) {
-	w.t.Log(strings.TrimRight(string(p), "\n"))
-	return len(p), nil
 }
 
 // rsRoundTrip uploads data to name, checks the server's copy byte for byte
@@ -384,14 +351,7 @@ func TestRealServerAnonymous(t *testing.T) {
 					if mode == "active" {
 						opts = append(opts, ftp.WithActiveMode())
 					}
-					c, err := ftp.Dial(ctx, srv.Addr, opts...)
-					if err != nil {
-						t.Fatal(err)
-					}
-					defer c.Close()
-					if err := c.Login(ctx, "anonymous", ""); err != nil {
-						t.Fatalf("anonymous login: %v", err)
-					}
+					c := dialLogin(t, ctx, srv.Addr, "anonymous", "", opts...)
 					var buf bytes.Buffer
 					if err := c.RetrBinaryCmd(ctx, "RETR pub/readme.bin", &buf); err != nil {
 						t.Fatalf("anonymous download: %v", err)
@@ -402,7 +362,7 @@ func TestRealServerAnonymous(t *testing.T) {
 					if _, err := c.List(ctx, "pub"); err != nil {
 						t.Errorf("anonymous LIST: %v", err)
 					}
-					err = c.StorBinaryCmd(ctx, "STOR pub/upload.bin", bytes.NewReader(data[:1000]))
+					err := c.StorBinaryCmd(ctx, "STOR pub/upload.bin", bytes.NewReader(data[:1000]))
 					if !errors.Is(err, ftp.ErrPermanent) {
 						t.Errorf("anonymous upload: %v, want ErrPermanent", err)
 					}

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"os"
 	"strings"
 	"testing"
@@ -94,10 +95,6 @@ func tsCA(t *testing.T) *ftptest.CA {
 	return ca
 }
 
-func tsDial(ctx context.Context, addr string, opts ...ftp.DialOption) (*ftp.Conn, error) {
-	return ftp.Dial(ctx, addr, append([]ftp.DialOption{ftp.WithTimeout(5 * time.Second)}, opts...)...)
-}
-
 func TestTLSCertificateRefused(t *testing.T) {
 	ca := tsCA(t)
 	other := tsCA(t)
@@ -142,7 +139,7 @@ func TestTLSCertificateRefused(t *testing.T) {
 				if implicit {
 					opt = ftp.WithImplicitTLS(ca.ClientConfig("127.0.0.1"))
 				}
-				c, err := tsDial(ctx, f.Addr, opt)
+				c, err := dial(ctx, f.Addr, opt)
 				if err == nil {
 					c.Close()
 					t.Fatal("Dial succeeded with a bad certificate")
@@ -173,14 +170,7 @@ func TestTLSInsecureSkipVerify(t *testing.T) {
 	f := tsTLSFake(t, wrongHost, false, func(c *ftptest.FakeConn, _ *tls.Config) { tsLogin(c) })
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
-	c, err := tsDial(ctx, f.Addr, ftp.WithExplicitTLS(&tls.Config{InsecureSkipVerify: true}))
-	if err != nil {
-		t.Fatalf("Dial with InsecureSkipVerify: %v", err)
-	}
-	defer c.Close()
-	if err := c.Login(ctx, "u", "p"); err != nil {
-		t.Fatalf("Login: %v", err)
-	}
+	c := dialLogin(t, ctx, f.Addr, "u", "p", ftp.WithExplicitTLS(&tls.Config{InsecureSkipVerify: true}))
 	if err := c.Noop(ctx); err != nil {
 		t.Fatalf("NOOP: %v", err)
 	}
@@ -195,7 +185,7 @@ func TestTLSCertificateRealServer(t *testing.T) {
 			srv := realserver.Start(t, realserver.Vsftpd, realserver.Config{TLS: realserver.Explicit, Cert: cert})
 			ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 			defer cancel()
-			c, err := tsDial(ctx, srv.Addr, ftp.WithExplicitTLS(srv.TLSConfig()))
+			c, err := dial(ctx, srv.Addr, ftp.WithExplicitTLS(srv.TLSConfig()))
 			if err == nil {
 				c.Close()
 				t.Fatal("Dial succeeded with a bad certificate")
@@ -256,41 +246,25 @@ func TestTLSDataNoCloseNotify(t *testing.T) {
 			t.Parallel()
 			f := tsTLSFake(t, cert, false, func(c *ftptest.FakeConn, cfg *tls.Config) {
 				tsLogin(c)
-				c.Expect("TYPE")
-				c.Reply("200 binary")
-				c.Expect("EPSV")
-				p := c.Passive()
-				c.Reply(p.EPSVReply())
-				c.Expect("RETR")
-				c.Reply(fmt.Sprintf("150 Opening BINARY mode data connection for f (%d bytes)", len(data)))
-				nc, err := p.Accept()
-				if err != nil {
-					t.Errorf("fake: accept: %v", err)
-					return
-				}
-				sc := tls.Server(nc, cfg)
-				if err := sc.Handshake(); err != nil {
-					t.Errorf("fake: data handshake: %v", err)
-					return
-				}
-				if _, err := sc.Write(data[:tc.sent]); err != nil {
-					t.Errorf("fake: %v", err)
-				}
-				nc.Close() // no close_notify
-				c.Reply("226 Transfer complete")
+				passiveXfer(t, "RETR", func(c *ftptest.FakeConn, nc net.Conn) {
+					c.Reply(fmt.Sprintf("150 Opening BINARY mode data connection for f (%d bytes)", len(data)))
+					sc := tls.Server(nc, cfg)
+					if err := sc.Handshake(); err != nil {
+						t.Errorf("fake: data handshake: %v", err)
+						return
+					}
+					if _, err := sc.Write(data[:tc.sent]); err != nil {
+						t.Errorf("fake: %v", err)
+					}
+					nc.Close() // no close_notify
+					c.Reply("226 Transfer complete")
+				})(c)
 			})
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
-			c, err := tsDial(ctx, f.Addr, ftp.WithExplicitTLS(ca.ClientConfig("127.0.0.1")))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
-			if err := c.Login(ctx, "u", "p"); err != nil {
-				t.Fatal(err)
-			}
+			c := dialLogin(t, ctx, f.Addr, "u", "p", ftp.WithExplicitTLS(ca.ClientConfig("127.0.0.1")))
 			var buf bytes.Buffer
-			err = c.RetrBinaryCmd(ctx, "RETR f", &buf)
+			err := c.RetrBinaryCmd(ctx, "RETR f", &buf)
 			if buf.Len() != tc.sent || !bytes.Equal(buf.Bytes(), data[:tc.sent]) {
 				t.Errorf("received %d bytes, server sent %d", buf.Len(), tc.sent)
 			}
@@ -335,32 +309,27 @@ func TestTLSDataNoCloseNotifyNoSize(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
+			verb := "RETR"
+			if tc.list {
+				verb = "LIST"
+			}
 			f := tsTLSFake(t, cert, false, func(c *ftptest.FakeConn, cfg *tls.Config) {
 				tsLogin(c)
-				c.Expect("TYPE")
-				c.Reply("200 ok")
-				c.Expect("EPSV")
-				p := c.Passive()
-				c.Reply(p.EPSVReply())
-				c.ReadCommand() // RETR f or LIST
-				c.Reply("150 Here it comes")
-				nc, err := p.Accept()
-				if err != nil {
-					t.Errorf("fake: accept: %v", err)
-					return
-				}
-				sc := tls.Server(nc, cfg)
-				if err := sc.Handshake(); err != nil {
-					t.Errorf("fake: data handshake: %v", err)
-					return
-				}
-				sc.Write(data)
-				nc.Close() // no close_notify
-				c.Reply("226 Transfer complete")
-				if tc.size != "" {
-					c.Expect("SIZE")
-					c.Reply(tc.size)
-				}
+				passiveXfer(t, verb, func(c *ftptest.FakeConn, nc net.Conn) {
+					c.Reply("150 Here it comes")
+					sc := tls.Server(nc, cfg)
+					if err := sc.Handshake(); err != nil {
+						t.Errorf("fake: data handshake: %v", err)
+						return
+					}
+					sc.Write(data)
+					nc.Close() // no close_notify
+					c.Reply("226 Transfer complete")
+					if tc.size != "" {
+						c.Expect("SIZE")
+						c.Reply(tc.size)
+					}
+				})(c)
 			})
 			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 			defer cancel()
@@ -368,14 +337,8 @@ func TestTLSDataNoCloseNotifyNoSize(t *testing.T) {
 			if tc.lax {
 				opts = append(opts, ftp.WithLaxTLSClose())
 			}
-			c, err := tsDial(ctx, f.Addr, opts...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer c.Close()
-			if err := c.Login(ctx, "u", "p"); err != nil {
-				t.Fatal(err)
-			}
+			c := dialLogin(t, ctx, f.Addr, "u", "p", opts...)
+			var err error
 			if tc.list {
 				_, err = c.List(ctx)
 			} else {
@@ -428,27 +391,13 @@ func TestTLSHandshakeStall(t *testing.T) {
 		}
 		f := tsTLSFake(t, cert, false, func(c *ftptest.FakeConn, _ *tls.Config) {
 			tsLogin(c)
-			c.Expect("TYPE")
-			c.Reply("200 binary")
-			c.Expect("EPSV")
-			p := c.Passive()
-			c.Reply(p.EPSVReply())
-			c.Expect("RETR")
-			c.Reply("150 here it comes (5 bytes)")
-			if _, err := p.Accept(); err != nil {
-				t.Errorf("fake: accept: %v", err)
-			}
-			stall(c) // never handshakes, never replies
+			passiveXfer(t, "RETR", func(c *ftptest.FakeConn, _ net.Conn) {
+				c.Reply("150 here it comes (5 bytes)")
+				stall(c) // never handshakes, never replies
+			})(c)
 		})
 		ctx := context.Background()
-		c, err := tsDial(ctx, f.Addr, ftp.WithExplicitTLS(ca.ClientConfig("127.0.0.1")))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
-		if err := c.Login(ctx, "u", "p"); err != nil {
-			t.Fatal(err)
-		}
+		c := dialLogin(t, ctx, f.Addr, "u", "p", ftp.WithExplicitTLS(ca.ClientConfig("127.0.0.1")))
 		dctx, cancel := context.WithTimeout(ctx, deadline)
 		defer cancel()
 		start := time.Now()
@@ -521,40 +470,27 @@ func TestTLSClientCertificate(t *testing.T) {
 		st, _ := c.TLS()
 		peers <- st.PeerCertificates[0].Subject.CommonName
 		tsLogin(c)
-		c.Expect("TYPE")
-		c.Reply("200 binary")
-		c.Expect("EPSV")
-		p := c.Passive()
-		c.Reply(p.EPSVReply())
-		c.Expect("LIST")
-		c.Reply("150 listing")
-		nc, err := p.Accept()
-		if err != nil {
-			t.Errorf("fake: %v", err)
-			return
-		}
-		tc := tls.Server(nc, cfg)
-		if err := tc.Handshake(); err != nil {
-			t.Errorf("fake: data handshake: %v", err)
-			return
-		}
-		st = tc.ConnectionState()
-		peers <- st.PeerCertificates[0].Subject.CommonName
-		tc.Write([]byte("-rw-r--r-- 1 u g 5 Jan 1 00:00 f\r\n"))
-		tc.Close()
-		nc.Close()
-		c.Reply("226 done")
-		tsDrain(c)
+		passiveXfer(t, "LIST", func(c *ftptest.FakeConn, nc net.Conn) {
+			c.Reply("150 listing")
+			tc := tls.Server(nc, cfg)
+			if err := tc.Handshake(); err != nil {
+				t.Errorf("fake: data handshake: %v", err)
+				return
+			}
+			st = tc.ConnectionState()
+			peers <- st.PeerCertificates[0].Subject.CommonName
+			tc.Write([]byte("-rw-r--r-- 1 u g 5 Jan 1 00:00 f\r\n"))
+			tc.Close()
+			nc.Close()
+			c.Reply("226 done")
+			tsDrain(c)
+		})(c)
 	})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 
 	cfg := &tls.Config{RootCAs: pool, Certificates: []tls.Certificate{clientCert}}
-	c, err := tsDial(ctx, f.Addr, ftp.WithExplicitTLS(cfg))
-	if err != nil {
-		t.Fatalf("Dial with a client certificate: %v", err)
-	}
-	defer c.Close()
+	c := mustDial(t, ctx, f.Addr, ftp.WithExplicitTLS(cfg))
 	if got := <-peers; got != "ftpkit-client" {
 		t.Errorf("server saw client certificate %q, want ftpkit-client", got)
 	}
@@ -573,7 +509,7 @@ func TestTLSClientCertificate(t *testing.T) {
 	// Without a certificate the server refuses the handshake. Under TLS
 	// 1.3 the client learns it on its first read after the handshake, so
 	// Dial (which reads nothing more) may succeed; Login must not.
-	c2, err := tsDial(ctx, f.Addr, ftp.WithExplicitTLS(&tls.Config{RootCAs: pool}))
+	c2, err := dial(ctx, f.Addr, ftp.WithExplicitTLS(&tls.Config{RootCAs: pool}))
 	if err == nil {
 		err = c2.Login(ctx, "u", "p")
 		c2.Close()

@@ -201,11 +201,7 @@ func TestRealServerTLSMatrix(t *testing.T) {
 // then again with an explicit AuthTLS before Login.
 func tmStepByStep(t *testing.T, ctx context.Context, srv *realserver.Server) {
 	for _, explicitAuth := range []bool{false, true} {
-		c, err := ftp.Dial(ctx, srv.Addr, ftp.WithTimeout(rsTimeout), ftp.WithTLSConfig(srv.TLSConfig()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer c.Close()
+		c := mustDial(t, ctx, srv.Addr, ftp.WithTimeout(rsTimeout), ftp.WithTLSConfig(srv.TLSConfig()))
 		if explicitAuth {
 			if r, err := c.AuthTLS(ctx); err != nil || r.Code != 234 {
 				t.Fatalf("AuthTLS: %v, %v", r, err)
@@ -219,7 +215,7 @@ func tmStepByStep(t *testing.T, ctx context.Context, srv *realserver.Server) {
 		}
 		// Data stays clear until ProtP; every server here requires TLS
 		// on data connections, so a transfer now is refused.
-		_, err = c.List(ctx)
+		_, err := c.List(ctx)
 		if err == nil {
 			t.Errorf("LIST with clear data succeeded against a server requiring TLS data")
 		} else if !ftp.IsSessionError(err) {
@@ -304,14 +300,7 @@ func TestProtCAfterProtP(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var h tmHandshakes
-	c, err := ftp.Dial(ctx, d.Addr, ftp.WithTimeout(10*time.Second), ftp.WithExplicitTLS(h.config(d.ClientTLSConfig(), tls.VersionTLS13)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Close()
-	if err := c.Login(ctx, "user", "pass"); err != nil {
-		t.Fatal(err)
-	}
+	c := dialLogin(t, ctx, d.Addr, "user", "pass", ftp.WithTimeout(10*time.Second), ftp.WithExplicitTLS(h.config(d.ClientTLSConfig(), tls.VersionTLS13)))
 	handshakes := func() int {
 		h.mu.Lock()
 		defer h.mu.Unlock()
