@@ -3,6 +3,7 @@ package ftp
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"os"
@@ -317,6 +318,7 @@ func TestCompoundCallKeepsSession(t *testing.T) {
 			}
 		}
 	}()
+	var readErr error
 	for i := 0; i < rounds; {
 		c.noListAll = false // ask with -a each time
 		before := len(f.Commands())
@@ -324,15 +326,19 @@ func TestCompoundCallKeepsSession(t *testing.T) {
 		if errors.Is(err, ErrBusy) && !slices.Contains(f.Commands()[before:], "LIST -a") {
 			continue // the other goroutine held the session when the call began
 		}
-		if err != nil || len(es) != 1 {
+		if err == nil && len(es) != 1 {
+			err = fmt.Errorf("%d entries, want 1", len(es))
+		}
+		if err != nil {
+			readErr = fmt.Errorf("round %d: %w", i, err)
 			break
 		}
 		i++
 	}
 	close(stop)
 	t.Logf("the other goroutine tried %d times inside the window", <-tries)
-	if err != nil {
-		t.Fatalf("ReadDir = %v", err)
+	if readErr != nil {
+		t.Fatalf("ReadDir: %v", readErr)
 	}
 	cmds := f.Commands()
 	for i, cmd := range cmds {
