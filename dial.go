@@ -278,6 +278,11 @@ func WithTLSConfig(cfg *tls.Config) DialOption {
 // (RFC 4217) right after the greeting, and Login protect the data channel
 // (PBSZ 0, PROT P). A server that refuses AUTH TLS makes Dial fail: there
 // is no silent fallback to clear text. A nil cfg means the defaults.
+//
+// Every session uses a copy of cfg with a TLS session cache of its own
+// (cfg's ClientSessionCache is not used), so that its data connections
+// resume its control connection's TLS session, never another's; the same
+// holds for WithImplicitTLS and WithTLSConfig.
 func WithExplicitTLS(cfg *tls.Config) DialOption {
 	return func(c *config) error {
 		c.tlsConfig, c.tlsMode = cfg, tlsExplicit

@@ -13,10 +13,13 @@ import (
 
 // dataTLSConfig prepares cfg for the control and data connections of one
 // session: ServerName is the dialled host unless set, and the session
-// cache is one of the session's own unless the caller gave one. Go keys
+// cache is always one of the session's own, whatever cfg holds. Go keys
 // its client session cache by ServerName, so data connections offer the
 // control connection's session: servers that require TLS session reuse
-// (vsftpd require_ssl_reuse, proftpd by default) accept them.
+// (vsftpd require_ssl_reuse, proftpd by default) accept them. A cache
+// shared by several sessions would offer another session's ticket after
+// that session's handshake, which those servers refuse (rclone#7234,
+// jlaffaye/ftp#342).
 func dataTLSConfig(cfg *tls.Config, host string, noReuse bool) *tls.Config {
 	if cfg == nil {
 		cfg = &tls.Config{}
@@ -25,10 +28,8 @@ func dataTLSConfig(cfg *tls.Config, host string, noReuse bool) *tls.Config {
 	if cfg.ServerName == "" {
 		cfg.ServerName = host
 	}
-	switch {
-	case noReuse:
-		cfg.ClientSessionCache = nil
-	case cfg.ClientSessionCache == nil:
+	cfg.ClientSessionCache = nil
+	if !noReuse {
 		cfg.ClientSessionCache = tls.NewLRUClientSessionCache(8)
 	}
 	return cfg
