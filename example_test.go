@@ -40,7 +40,7 @@ func Example() {
 	if err := c.Login(ctx, srv.User, srv.Password); err != nil {
 		log.Fatal(err)
 	}
-	if err := c.StorBinaryCmd(ctx, "STOR hello.txt", strings.NewReader("hello, world\n")); err != nil {
+	if err := c.Store(ctx, "hello.txt", strings.NewReader("hello, world\n")); err != nil {
 		log.Fatal(err)
 	}
 	names, err := c.NameList(ctx)
@@ -49,7 +49,7 @@ func Example() {
 	}
 	fmt.Println(names)
 	var buf bytes.Buffer
-	if err := c.RetrBinaryCmd(ctx, "RETR hello.txt", &buf); err != nil {
+	if err := c.Retrieve(ctx, "hello.txt", &buf); err != nil {
 		log.Fatal(err)
 	}
 	fmt.Print(buf.String())
@@ -137,4 +137,44 @@ func ExampleIsSessionError() {
 	// Output:
 	// server replied 550 true true true
 	// true false
+}
+
+// A Client for an automated job: several goroutines share its sessions,
+// and a download is written under a temporary name and renamed when
+// whole.
+func ExampleNewClient() {
+	srv, stop := startServer()
+	defer stop()
+	os.WriteFile(srv.Root+"/report.pdf", []byte("%PDF-1.7 ..."), 0o644)
+	ctx := context.Background()
+
+	// srv.URL is "ftp://test:test@127.0.0.1:PORT/". A real server: say
+	// "ftpes://user@host/" (explicit TLS) with the password in ~/.netrc.
+	c, err := ftp.NewClient(srv.URL, ftp.WithMaxConns(8))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+
+	dir, _ := os.MkdirTemp("", "ftp-example")
+	defer os.RemoveAll(dir)
+	if err := c.Download(ctx, "report.pdf", dir+"/report.pdf"); err != nil {
+		log.Fatal(err)
+	}
+	b, _ := os.ReadFile(dir + "/report.pdf")
+	fmt.Printf("%s\n", b)
+	if err := c.Upload(ctx, dir+"/report.pdf", "copy.pdf", ftp.WithTempName()); err != nil {
+		log.Fatal(err)
+	}
+	e, err := c.Stat(ctx, "copy.pdf")
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(e.Name, e.Size)
+	_, err = c.Stat(ctx, "missing.pdf")
+	fmt.Println(errors.Is(err, fs.ErrNotExist))
+	// Output:
+	// %PDF-1.7 ...
+	// copy.pdf 12
+	// true
 }
