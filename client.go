@@ -214,7 +214,13 @@ func (c *Client) connect(ctx context.Context) (*session, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The login directory, to restore after a Do; FEAT, which every
+	// session caches, read now so that a transfer under way can consult
+	// it (REST STREAM for segments).
 	home, err := conn.Pwd(ctx)
+	if err == nil {
+		_, err = conn.Features(ctx)
+	}
 	if err != nil {
 		conn.Close()
 		return nil, err

@@ -7,7 +7,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"strconv"
 	"sync"
 	"syscall"
 	"time"
@@ -90,16 +89,23 @@ func WithoutModTime() FileOption {
 //     temporary name in its directory and renamed over it only when the
 //     whole file has arrived; the file keeps its permissions, a new file
 //     gets 0666 less the umask, and the modification time is the
-//     remote file's (MLST or MDTM; see WithoutModTime).
+//     remote file's (MDTM, one command after the transfer; see
+//     WithoutModTime).
 //   - Anything else (a character device such as /dev/null, a FIFO, a
 //     link to one) is written in place, never replaced.
-//   - A download retried after a break resumes where it stopped (REST);
-//     a temporary file left by an interrupted Download (WithKeepPartial)
-//     is resumed by the next Download of the same remote file, if its
-//     size and time are unchanged.
-//   - Large files are fetched in segments (WithSegments).
+//   - A download retried after a break resumes where it stopped (REST).
+//     WithKeepPartial keeps a failed download's data for the next
+//     Download of the same remote file to resume, if the file's size and
+//     time are unchanged.
+//   - A large file is fetched in segments (WithSegments): by default one
+//     of 64 MiB or more whose size the server's 150 reply announces
+//     (vsftpd and proftpd do; pure-ftpd and pyftpdlib do not, and get
+//     segments only when asked).
 //
-// Errors about the local file name local, never a temporary name.
+// A download of a file costs the transfer's own two commands (EPSV,
+// RETR) and MDTM: the size comes from the server's 150 reply, where it
+// announces one, and is checked against the bytes that arrive. Errors
+// name the local file as local, never a temporary name.
 func (c *Client) Download(ctx context.Context, remote, local string, opts ...FileOption) error {
 	fc := fileOptions(opts)
 	t, err := examineTarget(local)
@@ -109,21 +115,14 @@ func (c *Client) Download(ctx context.Context, remote, local string, opts ...Fil
 	if fc.noClobber && t.exists && !t.inPlace {
 		return &fs.PathError{Op: "open", Path: local, Err: fs.ErrExist}
 	}
-	e, err := c.Stat(ctx, remote)
-	if err != nil {
-		return err
-	}
-	if e.Type == listing.TypeDir {
-		return &fs.PathError{Op: "download", Path: remote, Err: syscall.EISDIR}
-	}
-	dl := &download{c: c, remote: remote, fc: fc, t: t, size: e.Size}
-	if e.Precision >= listing.PrecisionSecond && !e.ModTime.IsZero() {
-		dl.mtime = e.ModTime
-	}
+	dl := &download{c: c, remote: remote, fc: fc, t: t, size: -1}
 	switch {
 	case t.inPlace:
 		return dl.inPlace(ctx)
 	case fc.cont && t.exists:
+		if err := dl.statRemote(ctx); err != nil {
+			return err
+		}
 		return dl.appendExisting(ctx)
 	}
 	return dl.viaPart(ctx)
@@ -135,18 +134,32 @@ type download struct {
 	remote string
 	fc     fileConfig
 	t      *localTarget
-	size   int64     // the remote size, or -1
-	mtime  time.Time // the remote time, or zero when not known to the second
+	size   int64     // the remote size, or -1 while not known
+	mtime  time.Time // the remote time, or zero while not known
 
 	mu   sync.Mutex
 	done int64 // for progress
 }
 
+// statRemote learns the remote file's size and time (MLST, or SIZE and
+// MDTM).
+func (dl *download) statRemote(ctx context.Context) error {
+	e, err := dl.c.Stat(ctx, dl.remote)
+	if err != nil {
+		return err
+	}
+	if e.Type == listing.TypeDir {
+		return &fs.PathError{Op: "download", Path: dl.remote, Err: syscall.EISDIR}
+	}
+	dl.size = e.Size
+	if e.Precision >= listing.PrecisionSecond {
+		dl.mtime = e.ModTime
+	}
+	return nil
+}
+
 // progress counts n more bytes done.
 func (dl *download) progress(n int64) {
-	if dl.fc.progress == nil {
-		return
-	}
 	dl.mu.Lock()
 	dl.done += n
 	dl.fc.progress(dl.done, dl.size)
@@ -165,119 +178,161 @@ func (dl *download) progressFunc() func(int64) {
 // viaPart downloads into the temporary file and renames it over the
 // destination.
 func (dl *download) viaPart(ctx context.Context) (err error) {
-	resumable := dl.size >= 0 && !dl.mtime.IsZero()
-	key := dl.c.conn.Addr + "\x00" + dl.remote + "\x00" + strconv.FormatInt(dl.size, 10) + "\x00" + strconv.FormatInt(dl.mtime.UnixNano(), 10)
+	key := dl.c.conn.Addr + "\x00" + dl.remote
 	part := dl.t.partName(key)
-	for _, stale := range dl.t.staleParts(part) {
-		os.Remove(stale)
-	}
-	f, err := createPart(part)
+	start, err := dl.resumeKept(ctx, key, part)
 	if err != nil {
-		return dl.t.localError(err)
-	}
-	keep := false // the part holds data worth resuming
-	defer func() {
-		f.Close()
-		if err != nil && !keep {
-			os.Remove(part)
-		}
-	}()
-	var start int64
-	if fi, err := f.Stat(); err == nil && resumable && fi.Size() <= dl.size {
-		start = fi.Size()
-	} else if err := f.Truncate(0); err != nil {
-		return dl.t.localError(err)
-	}
-	dl.done = start
-	end, err := dl.fetch(ctx, f, part, start)
-	if err != nil {
-		keep = dl.fc.keepPartial && resumable && dl.truncateTo(f, end)
 		return err
 	}
-	if err := f.Close(); err != nil {
+	flags := os.O_WRONLY | os.O_CREATE
+	if start == 0 {
+		flags |= os.O_TRUNC
+	}
+	f, err := os.OpenFile(part, flags, 0o666)
+	if err != nil {
 		return dl.t.localError(err)
 	}
-	mtime := dl.mtime
-	if dl.fc.noModTime {
-		mtime = time.Time{}
+	f.Close()
+	end, err := dl.fetch(ctx, part, start)
+	if err != nil {
+		dl.keepOrRemove(ctx, key, part, end)
+		return err
 	}
-	return dl.t.commit(part, mtime)
+	mtime := time.Time{}
+	if !dl.fc.noModTime {
+		mtime = dl.remoteTime(ctx)
+	}
+	if err := dl.t.commit(part, mtime); err != nil {
+		os.Remove(part)
+		return err
+	}
+	return nil
 }
 
-// truncateTo cuts the partial file at end, the length of its part known
-// to be whole, and reports whether anything is left to resume.
-func (dl *download) truncateTo(f *os.File, end int64) bool {
-	return end > 0 && f.Truncate(end) == nil
-}
-
-// fetch downloads the remote file from start into f, the file named
-// part, in segments or in one stream. It returns the length of the
-// file's beginning known to be complete.
-func (dl *download) fetch(ctx context.Context, f *os.File, part string, start int64) (int64, error) {
-	if n := dl.segmentCount(ctx, start); n > 1 {
-		return dl.segmented(ctx, part, start, n)
+// resumeKept looks for data kept from an earlier download of the same
+// remote file (WithKeepPartial): if the remote file's size and time are
+// those recorded in its name, it becomes the temporary file and the
+// download resumes at its end. Data of another, or changed, remote file
+// is removed.
+func (dl *download) resumeKept(ctx context.Context, key, part string) (int64, error) {
+	kept := dl.t.keptParts()
+	if len(kept) == 0 {
+		return 0, nil
 	}
-	pos, err := dl.stream(ctx, f, start, true)
-	if err == nil && dl.size >= 0 && pos != dl.size {
-		err = fmt.Errorf("%w: %s: %d bytes written, the server's size is %d", ErrShortTransfer, dl.remote, pos, dl.size)
-	}
-	return pos, err
-}
-
-// stream downloads from start to the end into w, positioned at start,
-// retrying after passing failures from where it stopped when seekable
-// (w can be repositioned, or nothing was written yet). It returns the
-// position reached.
-func (dl *download) stream(ctx context.Context, w io.WriteSeeker, start int64, seekable bool) (int64, error) {
-	pos := start
-	err := dl.c.retry(ctx, "Download", dl.remote, func() int64 { return pos }, func(ctx context.Context) error {
-		if pos != start && !seekable {
-			return errNoResume
-		}
-		if _, err := w.Seek(pos, io.SeekStart); err != nil && seekable {
-			return dl.t.localError(err)
-		}
-		return dl.c.onSession(ctx, func(ctx context.Context, s *Conn) error {
-			d, err := s.Retr(ctx, dl.remote, WithOffset(pos))
-			if err != nil {
-				return err
+	defer func() {
+		for _, k := range kept {
+			if k != part {
+				os.Remove(k)
 			}
-			n, err := d.copyTo(w, -1, dl.progressFunc())
-			pos += n
-			err = d.CloseWithError(err)
-			return dl.t.localError(err)
-		})
-	})
-	if errors.Is(err, errNoResume) {
-		err = fmt.Errorf("ftp: %s: transfer broke and the destination cannot be rewound", dl.remote)
+		}
+	}()
+	var found string
+	var size int64
+	var mtime time.Time
+	for _, k := range kept {
+		if s, m, ok := dl.t.keptIdentity(k, key); ok {
+			found, size, mtime = k, s, m
+			break
+		}
 	}
-	return pos, err
+	if found == "" {
+		return 0, nil
+	}
+	if err := dl.statRemote(ctx); err != nil {
+		return 0, err
+	}
+	fi, err := os.Stat(found)
+	if err != nil || dl.size != size || !dl.mtime.Equal(mtime) || fi.Size() > size {
+		return 0, nil // changed since: start again
+	}
+	if err := os.Rename(found, part); err != nil {
+		return 0, dl.t.localError(err)
+	}
+	dl.done = fi.Size()
+	return fi.Size(), nil
 }
 
-var errNoResume = errors.New("ftp: cannot resume")
+// keepOrRemove ends a failed download's temporary file: with
+// WithKeepPartial and data worth resuming, it is kept under a name that
+// records the remote file's size and time; else it is removed.
+func (dl *download) keepOrRemove(ctx context.Context, key, part string, end int64) {
+	if dl.fc.keepPartial && end > 0 && ctx.Err() == nil {
+		cleanup, cancel := context.WithTimeout(ctx, 10*time.Second)
+		defer cancel()
+		if dl.size < 0 || dl.mtime.IsZero() {
+			dl.statRemote(cleanup)
+		}
+		if dl.size >= 0 && !dl.mtime.IsZero() && end <= dl.size && os.Truncate(part, end) == nil {
+			if os.Rename(part, dl.t.keptName(key, dl.size, dl.mtime)) == nil {
+				return
+			}
+		}
+	}
+	os.Remove(part)
+}
+
+// remoteTime returns the remote file's time, asking MDTM if it is not
+// known yet; zero if the server cannot tell.
+func (dl *download) remoteTime(ctx context.Context) time.Time {
+	if dl.mtime.IsZero() {
+		dl.c.run(ctx, "Download", dl.remote, func(ctx context.Context, s *Conn) error {
+			t, err := s.ModTime(ctx, dl.remote)
+			if err == nil {
+				dl.mtime = t
+			}
+			if isRefusal(err) {
+				return nil // no MDTM, or not for this file: no time
+			}
+			return err
+		})
+	}
+	return dl.mtime
+}
 
 // inPlace downloads into a destination that is not a regular file,
-// opened for writing as it is.
+// opened for writing as it is: a stream, which a retry continues at the
+// byte where it stopped.
 func (dl *download) inPlace(ctx context.Context) error {
 	f, err := os.OpenFile(dl.t.real, os.O_WRONLY, 0)
 	if err != nil {
 		return dl.t.localError(err)
 	}
-	_, err = dl.stream(ctx, seekless{f}, 0, false)
-	if cerr := f.Close(); err == nil {
+	r := &segment{start: 0, end: -1}
+	err = dl.fetchRange(ctx, &streamWriter{f: f}, r, nil, nil, false)
+	if cerr := f.Close(); err == nil && cerr != nil {
 		err = dl.t.localError(cerr)
 	}
 	return err
 }
 
-// seekless is a writer whose Seek does nothing, for destinations
-// written as a stream.
-type seekless struct{ *os.File }
+// A streamWriter writes to a file that cannot be repositioned (a FIFO,
+// a device): Seek succeeds only to where the stream already is.
+type streamWriter struct {
+	f *os.File
+	n int64
+}
 
-func (s seekless) Seek(int64, int) (int64, error) { return 0, nil }
+func (s *streamWriter) Write(p []byte) (int, error) {
+	n, err := s.f.Write(p)
+	s.n += int64(n)
+	return n, err
+}
 
 // ReadFrom keeps the file's zero-copy path.
-func (s seekless) ReadFrom(r io.Reader) (int64, error) { return s.File.ReadFrom(r) }
+func (s *streamWriter) ReadFrom(r io.Reader) (int64, error) {
+	n, err := s.f.ReadFrom(r)
+	s.n += n
+	return n, err
+}
+
+func (s *streamWriter) Seek(off int64, whence int) (int64, error) {
+	if whence != io.SeekStart || off != s.n {
+		return s.n, errNoResume
+	}
+	return s.n, nil
+}
+
+var errNoResume = errors.New("ftp: the destination cannot be rewound")
 
 // appendExisting downloads the rest of the remote file onto the end of
 // the existing destination (WithContinue).
@@ -294,10 +349,8 @@ func (dl *download) appendExisting(ctx context.Context) error {
 		return dl.t.localError(err)
 	}
 	dl.done = have
-	pos, err := dl.stream(ctx, f, have, true)
-	if err == nil && dl.size >= 0 && pos != dl.size {
-		err = fmt.Errorf("%w: %s: %d bytes written, the server's size is %d", ErrShortTransfer, dl.remote, pos, dl.size)
-	}
+	r := &segment{start: have, end: -1, pos: have}
+	err = dl.fetchRange(ctx, f, r, nil, nil, false)
 	if cerr := f.Close(); err == nil && cerr != nil {
 		err = dl.t.localError(cerr)
 	}

@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -98,39 +99,58 @@ func resolveLinks(name string) (string, error) {
 }
 
 // partName is the temporary name of a download of the remote file
-// identified by key (server, path, size and time) to t: hidden, beside
-// the file it will replace, the same for every download of the same
-// remote file, so that a later download can resume it.
+// identified by key (server and path) to t: hidden, beside the file it
+// will replace.
 func (t *localTarget) partName(key string) string {
-	h := fnv.New64a()
-	h.Write([]byte(key))
-	return filepath.Join(filepath.Dir(t.real), fmt.Sprintf(".%s.ftpkit-%016x.part", filepath.Base(t.real), h.Sum64()))
+	return t.sibling(fmt.Sprintf(".%s.ftpkit-%016x.part", filepath.Base(t.real), keyHash(key)))
 }
 
-// staleParts returns the temporary files of earlier downloads to t
-// other than keep: of a remote file that has changed since.
-func (t *localTarget) staleParts(keep string) []string {
-	pattern := filepath.Join(filepath.Dir(t.real), "."+escapeGlob(filepath.Base(t.real))+".ftpkit-*.part")
-	names, _ := filepath.Glob(pattern)
-	var out []string
-	for _, n := range names {
-		if n != keep {
-			out = append(out, n)
-		}
+// keptName is the name under which the data of a failed download of the
+// remote file key, whose size and time were size and mtime, is kept for
+// a later download to resume.
+func (t *localTarget) keptName(key string, size int64, mtime time.Time) string {
+	return t.sibling(fmt.Sprintf(".%s.ftpkit-%016x-%d-%d.part", filepath.Base(t.real), keyHash(key), size, mtime.UnixNano()))
+}
+
+// keptIdentity reports whether name is a keptName of the remote file key,
+// and the size and time it records.
+func (t *localTarget) keptIdentity(name, key string) (size int64, mtime time.Time, ok bool) {
+	prefix := fmt.Sprintf(".%s.ftpkit-%016x-", filepath.Base(t.real), keyHash(key))
+	rest, found := strings.CutPrefix(filepath.Base(name), prefix)
+	if !found {
+		return 0, time.Time{}, false
 	}
-	return out
+	rest, found = strings.CutSuffix(rest, ".part")
+	s, m, found2 := strings.Cut(rest, "-")
+	size, err1 := strconv.ParseInt(s, 10, 64)
+	ns, err2 := strconv.ParseInt(m, 10, 64)
+	if !found || !found2 || err1 != nil || err2 != nil {
+		return 0, time.Time{}, false
+	}
+	return size, time.Unix(0, ns), true
+}
+
+// keptParts returns the temporary files of earlier downloads to t: kept
+// data (keptName) and any left by a process that died (partName).
+func (t *localTarget) keptParts() []string {
+	names, _ := filepath.Glob(t.sibling("." + escapeGlob(filepath.Base(t.real)) + ".ftpkit-*.part"))
+	return names
+}
+
+// sibling is name in the directory of t.real.
+func (t *localTarget) sibling(name string) string {
+	return filepath.Join(filepath.Dir(t.real), name)
+}
+
+func keyHash(key string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(key))
+	return h.Sum64()
 }
 
 func escapeGlob(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`)
 	return r.Replace(s)
-}
-
-// createPart opens the temporary file p for a download, creating it with
-// mode 0666 less the umask, as a new file would be, unless it exists
-// (a partial download to resume).
-func createPart(p string) (*os.File, error) {
-	return os.OpenFile(p, os.O_WRONLY|os.O_CREATE, 0o666)
 }
 
 // commit gives the finished temporary file p the permissions of the

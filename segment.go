@@ -16,11 +16,90 @@ const maxAutoSegments = 4
 // minSegment is the smallest range worth a session of its own.
 const minSegment = 1 << 20
 
-// segmentCount decides how many segments a download from start uses:
-// WithSegments' number, or by default up to maxAutoSegments for a file
-// of the threshold size or more; 1 when the size is unknown, the
-// server does not offer REST STREAM, or the Client allows one session.
-func (dl *download) segmentCount(ctx context.Context, start int64) int {
+// A segment is a range of the remote file, [start, end), end -1 for the
+// file's end; pos is how far it got.
+type segment struct {
+	start, end, pos int64
+	err             error
+}
+
+// fetch downloads the remote file from start into part. The first
+// stream is opened at once; when the size is known (the 150 reply
+// announces it, or Stat gave it, as it does when WithSegments asks for
+// segments) and WithSegments, or a size of the threshold or more, calls
+// for segments, the stream becomes the
+// first of several ranges, the others fetched at the same time on
+// sessions that can be had without waiting. It returns the length of
+// the file's start known to be complete.
+func (dl *download) fetch(ctx context.Context, part string, start int64) (int64, error) {
+	f, err := os.OpenFile(part, os.O_WRONLY, 0)
+	if err != nil {
+		return start, dl.t.localError(err)
+	}
+	defer f.Close()
+	if dl.fc.segments > 1 && dl.size < 0 {
+		// Segments were asked for: learn the size first rather than
+		// hope for it in the 150 reply, which some servers leave out.
+		if err := dl.statRemote(ctx); err != nil {
+			return start, err
+		}
+	}
+	var (
+		s    *session
+		lent bool
+		d    *DataConn
+	)
+	err = dl.c.retry(ctx, "Download", dl.remote, func() int64 { return start }, func(ctx context.Context) error {
+		var err error
+		if s, lent, err = dl.c.session(ctx); err != nil {
+			return err
+		}
+		if d, err = s.Retr(ctx, dl.remote, WithOffset(start)); err != nil {
+			if !lent {
+				dl.c.pool.put(s, broken(err))
+			}
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return start, err
+	}
+	if dl.size < 0 && start == 0 && d.Size() >= 0 {
+		dl.size = d.Size()
+	}
+	if _, err := f.Seek(start, io.SeekStart); err != nil {
+		d.Close()
+		dl.release(s, lent, nil)
+		return start, dl.t.localError(err)
+	}
+	var extra []*session
+	if n := dl.segmentCount(s, start); n > 1 && !lent {
+		for len(extra) < n-1 {
+			x := dl.c.pool.tryGet(ctx)
+			if x == nil {
+				break
+			}
+			extra = append(extra, x)
+		}
+	}
+	if len(extra) == 0 {
+		r := &segment{start: start, end: -1, pos: start}
+		err := dl.fetchRange(ctx, f, r, s, d, lent)
+		if err == nil && dl.size >= 0 && r.pos != dl.size {
+			err = fmt.Errorf("%w: %s: %d bytes arrived, the server's size is %d", ErrShortTransfer, dl.remote, r.pos, dl.size)
+		}
+		return r.pos, err
+	}
+	return dl.segmented(ctx, part, f, start, s, d, extra)
+}
+
+// segmentCount is how many segments a download from start should use:
+// WithSegments' number, or up to maxAutoSegments for a file of the
+// threshold size or more; 1 when the size is unknown, the server does
+// not offer REST STREAM (s's FEAT, read at login), or the Client allows
+// one session.
+func (dl *download) segmentCount(s *session, start int64) int {
 	n := dl.fc.segments
 	if n == 0 {
 		if dl.size < dl.c.cfg.segThreshold {
@@ -28,125 +107,67 @@ func (dl *download) segmentCount(ctx context.Context, start int64) int {
 		}
 		n = maxAutoSegments
 	}
-	n = min(n, dl.c.cfg.maxConns, int(max((dl.size-start)/minSegment, 1)))
-	if n < 2 || dl.size < 0 {
+	if dl.size < 0 || !strings.Contains(strings.ToUpper(s.feat["REST"]), "STREAM") {
 		return 1
 	}
-	rest := false
-	dl.c.onSession(ctx, func(ctx context.Context, s *Conn) error {
-		f, err := s.Features(ctx)
-		rest = err == nil && strings.Contains(strings.ToUpper(f["REST"]), "STREAM")
-		return err
-	})
-	if !rest {
-		return 1
-	}
-	return n
+	return min(n, dl.c.cfg.maxConns, int(max((dl.size-start)/minSegment, 1)))
 }
 
-// A segment is one range of a segmented download.
-type segment struct {
-	start, end int64 // [start, end)
-	pos        int64 // how far it got
-	err        error
-}
-
-// segmented downloads [start, size) in n ranges at once, each on its
-// own session and its own descriptor of the file part, positioned at
-// its range, so that a plain connection splices into it. Each range
-// ends at its boundary: the data connection is closed there and the
-// transfer aborted (ABOR). A range that breaks is resumed where it
-// stopped, on a new session. Ranges for which no session can be had at
-// once are fetched in turn by the others. It returns the length of the
-// file's start known to be complete.
-func (dl *download) segmented(ctx context.Context, part string, start int64, n int) (int64, error) {
+// segmented downloads [start, size) in 1+len(extra) ranges at once:
+// the first over d, already open at start on s, each other on one of
+// extra, every range through its own descriptor of part (so that a
+// plain connection splices into it). A range ends at its boundary: the
+// data connection is closed there and the transfer aborted (ABOR). A
+// range that breaks resumes where it stopped, on a new session.
+func (dl *download) segmented(ctx context.Context, part string, f *os.File, start int64, s *session, d *DataConn, extra []*session) (int64, error) {
+	n := 1 + len(extra)
 	span := (dl.size - start) / int64(n)
 	segs := make([]*segment, n)
 	for i := range segs {
-		s := &segment{start: start + int64(i)*span, end: start + int64(i+1)*span}
+		r := &segment{start: start + int64(i)*span, end: start + int64(i+1)*span}
 		if i == n-1 {
-			s.end = dl.size
+			r.end = dl.size
 		}
-		s.pos = s.start
-		segs[i] = s
-	}
-	// Sessions: the first may wait; the others only if free at once.
-	first, lent, err := dl.c.session(ctx)
-	if err != nil {
-		return start, err
-	}
-	sessions := []*session{first}
-	if !lent {
-		for len(sessions) < n {
-			s := dl.c.pool.tryGet(ctx)
-			if s == nil {
-				break
-			}
-			sessions = append(sessions, s)
-		}
-	}
-	if len(sessions) < 2 {
-		// One session is all there is: one stream, then.
-		if !lent {
-			dl.c.pool.put(first, false)
-		}
-		f, err := os.OpenFile(part, os.O_WRONLY, 0)
-		if err != nil {
-			return start, dl.t.localError(err)
-		}
-		defer f.Close()
-		pos, err := dl.stream(ctx, f, start, true)
-		if err == nil && pos != dl.size {
-			err = fmt.Errorf("%w: %s: %d bytes written, the server's size is %d", ErrShortTransfer, dl.remote, pos, dl.size)
-		}
-		return pos, err
+		r.pos = r.start
+		segs[i] = r
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var (
-		mu   sync.Mutex
-		next = 0 // the next segment to start
-		wg   sync.WaitGroup
-	)
-	take := func() *segment {
-		mu.Lock()
-		defer mu.Unlock()
-		if next == len(segs) {
-			return nil
+	var wg sync.WaitGroup
+	run := func(r *segment, w io.WriteSeeker, s *session, d *DataConn) {
+		defer wg.Done()
+		if r.err = dl.fetchRange(ctx, w, r, s, d, false); r.err != nil {
+			cancel() // the download has failed: stop the others
 		}
-		next++
-		return segs[next-1]
 	}
-	for _, s := range sessions {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for seg := take(); seg != nil; seg = take() {
-				s = dl.fetchSegment(ctx, part, seg, s, lent)
-				if seg.err != nil {
-					cancel() // the download has failed: stop the others
-					break
-				}
-			}
-			if s != nil && !lent {
-				dl.c.pool.put(s, false)
-			}
-		}()
+	wg.Add(n)
+	go run(segs[0], f, s, d)
+	for i, x := range extra {
+		fi, err := os.OpenFile(part, os.O_WRONLY, 0)
+		if err != nil {
+			segs[i+1].err = dl.t.localError(err)
+			dl.c.pool.put(x, false)
+			wg.Done()
+			cancel()
+			continue
+		}
+		defer fi.Close()
+		go run(segs[i+1], fi, x, nil)
 	}
 	wg.Wait()
 	// The first failure, not the cancellations it caused.
 	var failure error
-	for _, s := range segs {
-		if s.err != nil && (failure == nil || errors.Is(failure, context.Canceled)) {
-			failure = s.err
+	for _, r := range segs {
+		if r.err != nil && (failure == nil || errors.Is(failure, context.Canceled)) {
+			failure = r.err
 		}
 	}
 	done := start
-	for _, s := range segs {
-		if s.err != nil || s.pos != s.end {
+	for _, r := range segs {
+		if r.err != nil || r.pos != r.end {
 			break
 		}
-		done = s.end
+		done = r.end
 	}
 	if failure == nil && done != dl.size {
 		failure = fmt.Errorf("%w: %s: %d of %d bytes arrived", ErrShortTransfer, dl.remote, done, dl.size)
@@ -154,45 +175,56 @@ func (dl *download) segmented(ctx context.Context, part string, start int64, n i
 	return done, failure
 }
 
-// fetchSegment downloads seg on s, retrying from where it stopped on a
-// new session after a passing failure. It returns the session to use for
-// the next segment, or nil.
-func (dl *download) fetchSegment(ctx context.Context, part string, seg *segment, s *session, lent bool) *session {
-	f, err := os.OpenFile(part, os.O_WRONLY, 0)
-	if err != nil {
-		seg.err = dl.t.localError(err)
-		return s
-	}
-	defer f.Close()
-	seg.err = dl.c.retry(ctx, "Download", dl.remote, func() int64 { return seg.pos }, func(ctx context.Context) error {
-		if s == nil {
+// fetchRange downloads r into w, over d if it is open (at r.pos on s),
+// else on s or another session, retrying from where it stopped after a
+// passing failure. It gives its session back when done.
+func (dl *download) fetchRange(ctx context.Context, w io.WriteSeeker, r *segment, s *session, d *DataConn, lent bool) error {
+	err := dl.c.retry(ctx, "Download", dl.remote, func() int64 { return r.pos }, func(ctx context.Context) error {
+		if d == nil {
+			if _, err := w.Seek(r.pos, io.SeekStart); err != nil {
+				return dl.t.localError(err)
+			}
+			if s == nil {
+				var err error
+				if s, lent, err = dl.c.session(ctx); err != nil {
+					return err
+				}
+			}
 			var err error
-			if s, lent, err = dl.c.session(ctx); err != nil {
+			if d, err = s.Retr(ctx, dl.remote, WithOffset(r.pos)); err != nil {
+				dl.release(s, lent, err)
+				s = nil
 				return err
 			}
 		}
-		if _, err := f.Seek(seg.pos, io.SeekStart); err != nil {
-			return dl.t.localError(err)
+		limit := int64(-1)
+		if r.end >= 0 && r.end != dl.size {
+			limit = r.end - r.pos // ends before the file does: stop there
 		}
-		limit := seg.end - seg.pos
-		if seg.end == dl.size {
-			limit = -1 // the last range reads to the end, and its 226
-		}
-		d, err := s.Retr(ctx, dl.remote, WithOffset(seg.pos))
-		if err == nil {
-			var n int64
-			n, err = d.copyTo(f, limit, dl.progressFunc())
-			seg.pos += n
-			err = d.CloseWithError(err)
-		}
+		n, err := d.copyTo(w, limit, dl.progressFunc())
+		r.pos += n
+		err = d.CloseWithError(err)
+		d = nil
 		if err != nil {
-			if !lent {
-				dl.c.pool.put(s, broken(err))
-			}
+			dl.release(s, lent, err)
 			s = nil
 			return dl.t.localError(err)
 		}
 		return nil
 	})
-	return s
+	if d != nil {
+		d.Close()
+	}
+	if s != nil {
+		dl.release(s, lent, err)
+	}
+	return err
+}
+
+// release gives s back after a failure err (nil: none), unless it is
+// lent by a Do.
+func (dl *download) release(s *session, lent bool, err error) {
+	if !lent {
+		dl.c.pool.put(s, broken(err))
+	}
 }

@@ -1,26 +1,19 @@
 package main
 
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/ftpkit/ftp"
+)
+
 // This file holds the benchmark operations of the ftpkit pooled client
 // (ftp.Client, goroutine-safe, N sessions), run with -lib ftpkit-client.
 // ftpbench measures them as the "ftpkit-client" rows of the pool and
 // segmented scenario groups, and leaves those rows out while the
 // functions below are nil (it asks with "benchclient -check -lib
 // ftpkit-client OP", which exits with status 3 for a nil one).
-//
-// TODO(ftp.Client): once the root package has the pooled Client, assign
-// both variables here, for example
-//
-//	func init() {
-//		kitPoolGet = func(p poolArgs) error {
-//			// ftp.NewClient(*addr, user/pass, TLS from tlsConfig() if *caFile != "",
-//			// p.n sessions); download p.remote(i) to p.file(i) for i in
-//			// [0, p.count) with p.n transfers in flight; Close.
-//		}
-//		kitSegGet = func(n int, remote, local string) error {
-//			// the same Client with n sessions; a segmented download of
-//			// remote (REST ranges over n sessions) into local.
-//		}
-//	}
 //
 // ftpbench calls them as
 //
@@ -30,10 +23,75 @@ package main
 // and checks the downloaded files itself (sizes and content).
 var (
 	// kitPoolGet downloads p.count files of p.dir over one ftp.Client
-	// with p.n sessions. nil: not implemented yet.
-	kitPoolGet func(p poolArgs) error
+	// with p.n sessions.
+	kitPoolGet = clientPoolGet
 
 	// kitSegGet downloads remote into local in n segments, each over a
-	// session of its own (REST and RETR). nil: not implemented yet.
-	kitSegGet func(n int, remote, local string) error
+	// session of its own (REST and RETR).
+	kitSegGet = clientSegGet
 )
+
+// newKitClient returns an ftp.Client for the server of the flags, with
+// n sessions and no retries (a failure fails the row, as for the
+// peers).
+func newKitClient(n int) (*ftp.Client, error) {
+	conn := &ftp.Connector{Addr: *addr, User: *user, Password: *pass}
+	if *caFile != "" {
+		cfg, err := tlsConfig()
+		if err != nil {
+			return nil, err
+		}
+		conn.Options = append(conn.Options, ftp.WithExplicitTLS(cfg))
+	}
+	return ftp.NewClientFromConnector(conn, ftp.WithMaxConns(n), ftp.WithRetry(0, 0, 0))
+}
+
+// clientPoolGet downloads p's files with p.n Downloads in flight on one
+// Client of p.n sessions: the pool is the library's.
+func clientPoolGet(p poolArgs) error {
+	c, err := newKitClient(p.n)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	ctx := context.Background()
+	var (
+		mu   sync.Mutex
+		next int
+		errs []error
+		wg   sync.WaitGroup
+	)
+	for range p.n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				mu.Lock()
+				i := next
+				next++
+				stop := i >= p.count || len(errs) > 0
+				mu.Unlock()
+				if stop {
+					return
+				}
+				if err := c.Download(ctx, p.remote(i), p.file(i), ftp.WithoutModTime()); err != nil {
+					mu.Lock()
+					errs = append(errs, err)
+					mu.Unlock()
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
+
+// clientSegGet downloads remote into local in n segments.
+func clientSegGet(n int, remote, local string) error {
+	c, err := newKitClient(n)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	return c.Download(context.Background(), remote, local, ftp.WithSegments(n), ftp.WithoutModTime())
+}
