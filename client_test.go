@@ -812,3 +812,37 @@ func TestClientCreateFailedBody(t *testing.T) {
 type errReader struct{ err error }
 
 func (r *errReader) Read([]byte) (int, error) { return 0, r.err }
+
+// TestClientOpenSeek: a FileReader seeks by starting a new transfer
+// there (REST), and serves http.ServeContent-style reads of ranges.
+func TestClientOpenSeek(t *testing.T) {
+	data := clTestData(21, 100_000)
+	srv := clServer(t, map[string][]byte{"f": data})
+	c := clClient(t, srv, ftp.WithMaxConns(1))
+	ctx := clCtx(t)
+	r, err := c.Open(ctx, "f")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if n, err := r.Seek(0, io.SeekEnd); err != nil || n != int64(len(data)) {
+		t.Fatalf("Seek(end) = %d, %v", n, err)
+	}
+	if _, err := r.Seek(60_000, io.SeekStart); err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 1000)
+	if _, err := io.ReadFull(r, buf); err != nil || !bytes.Equal(buf, data[60_000:61_000]) {
+		t.Fatalf("read after Seek: %v", err)
+	}
+	if _, err := r.Seek(-2000, io.SeekCurrent); err != nil {
+		t.Fatal(err)
+	}
+	rest, err := io.ReadAll(r)
+	if err != nil || !bytes.Equal(rest, data[59_000:]) {
+		t.Fatalf("rest: %d bytes, %v", len(rest), err)
+	}
+	if !slices.Contains(srv.Commands(), "REST 60000") || !slices.Contains(srv.Commands(), "REST 59000") {
+		t.Errorf("commands %q", srv.Commands())
+	}
+}

@@ -12,7 +12,7 @@ import (
 // within the Client's retries. Closing the reader before the end aborts
 // the transfer and gives the session back, still usable.
 func (c *Client) Open(ctx context.Context, name string) (*FileReader, error) {
-	r := &FileReader{c: c, ctx: ctx, name: name}
+	r := &FileReader{c: c, ctx: ctx, name: name, size: -1}
 	err := c.retry(ctx, "Open", name, nil, r.open)
 	if err != nil {
 		return nil, pathError("open", name, err)
@@ -48,19 +48,69 @@ func (r *FileReader) open(ctx context.Context) error {
 		return err
 	}
 	r.s, r.lent, r.d = s, lent, d
-	if sz := d.Size(); sz >= 0 && r.n == 0 {
+	if sz := d.Size(); sz >= 0 && r.n == 0 && r.size < 0 {
 		r.size = sz
 	}
 	return nil
 }
 
-// Size returns the size the server announced, or 0.
-func (r *FileReader) Size() int64 { return r.size }
+// Size returns the file's size: as the server announced it when the
+// download began, or as Stat gives it; -1 if neither tells.
+// Asking Stat ends the transfer in progress, if any, so as not to hold
+// a second session: the next Read starts a new one where this stopped.
+func (r *FileReader) Size() int64 {
+	if r.size < 0 && !r.done {
+		r.finish(nil)
+		if e, err := r.c.Stat(r.ctx, r.name); err == nil && e.Size >= 0 {
+			r.size = e.Size
+		}
+	}
+	return r.size
+}
+
+// Seek sets the offset of the next Read (io.SeekStart, io.SeekCurrent,
+// or io.SeekEnd, which needs the size). The transfer in progress, if
+// any, is aborted, and the next Read starts a new one there (REST). So
+// a FileReader is an io.ReadSeeker, for http.ServeContent say; every
+// seek to a new place costs a transfer.
+func (r *FileReader) Seek(offset int64, whence int) (int64, error) {
+	if r.done {
+		return 0, errReaderClosed
+	}
+	switch whence {
+	case io.SeekCurrent:
+		offset += r.n
+	case io.SeekEnd:
+		size := r.Size()
+		if size < 0 {
+			return r.n, pathError("seek", r.name, errors.New("size unknown"))
+		}
+		offset += size
+	}
+	if offset < 0 {
+		return r.n, pathError("seek", r.name, errors.New("negative position"))
+	}
+	if offset == r.n {
+		return offset, nil
+	}
+	r.finish(nil)
+	r.n, r.err = offset, nil
+	return offset, nil
+}
 
 // Read reads from the file.
 func (r *FileReader) Read(p []byte) (int, error) {
 	if r.err != nil {
 		return 0, r.err
+	}
+	if r.d == nil {
+		if r.size >= 0 && r.n >= r.size {
+			return 0, io.EOF
+		}
+		if err := r.c.retry(r.ctx, "Open", r.name, func() int64 { return r.n }, r.open); err != nil {
+			r.err = pathError("read", r.name, err)
+			return 0, r.err
+		}
 	}
 	for {
 		n, err := r.d.Read(p)
@@ -93,6 +143,12 @@ func (r *FileReader) WriteTo(w io.Writer) (int64, error) {
 			return 0, nil
 		}
 		return 0, r.err
+	}
+	if r.d == nil {
+		if err := r.c.retry(r.ctx, "Open", r.name, func() int64 { return r.n }, r.open); err != nil {
+			r.err = pathError("read", r.name, err)
+			return 0, r.err
+		}
 	}
 	var total int64
 	for {
