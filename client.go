@@ -294,8 +294,15 @@ func (c *Client) restore(ctx context.Context, s *session) bool {
 
 // session returns the session lent by an enclosing Do (lent true), or
 // one from the pool.
+//
+// A lent session that has broken is ErrClosed rather than a reason to
+// wait for another: the Do holds a place in the pool until it returns,
+// and at WithMaxConns(1) that wait would never end.
 func (c *Client) session(ctx context.Context) (s *session, lent bool, err error) {
-	if s, ok := ctx.Value(lentKey{c}).(*session); ok && !s.closed.Load() {
+	if s, ok := ctx.Value(lentKey{c}).(*session); ok {
+		if s.closed.Load() {
+			return nil, true, ErrClosed
+		}
 		return s, true, nil
 	}
 	s, err = c.pool.get(ctx)
