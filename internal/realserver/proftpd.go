@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // proFTPD writes proftpd.conf with virtual users and returns the command
@@ -69,6 +70,9 @@ func (s *Server) proFTPD(bin string) (*exec.Cmd, error) {
 	}
 	if cfg.MaxSessionsPerIP > 0 {
 		conf = append(conf, fmt.Sprintf("MaxClientsPerHost %d", cfg.MaxSessionsPerIP))
+	}
+	if cfg.IdleTimeout > 0 {
+		conf = append(conf, fmt.Sprintf("TimeoutIdle %d", cfg.IdleTimeout/time.Second))
 	}
 	if cfg.TLS != None {
 		var opts []string

@@ -5,6 +5,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"time"
 )
 
 // pureFTPd writes a puredb virtual user file and returns the command that
@@ -40,6 +41,9 @@ func (s *Server) pureFTPd(bin string) (*exec.Cmd, error) {
 		perIP = cfg.MaxSessionsPerIP
 	}
 	args = append(args, "-C", fmt.Sprint(perIP))
+	if cfg.IdleTimeout > 0 {
+		args = append(args, "-I", fmt.Sprint(int(cfg.IdleTimeout/time.Minute)))
+	}
 	if cfg.AllowFXP {
 		args = append(args, "-w") // FXP for non-anonymous users
 	}

@@ -19,6 +19,7 @@ p.add_argument("--password", required=True)
 p.add_argument("--anonymous", action="store_true")
 p.add_argument("--max-cons-per-ip", type=int, default=0)
 p.add_argument("--fxp", action="store_true")
+p.add_argument("--idle-timeout", type=int, default=0, help="seconds; 0: the default")
 p.add_argument("--tls", choices=["none", "explicit", "implicit"], default="none")
 p.add_argument("--cert")
 p.add_argument("--key")
@@ -63,9 +64,18 @@ Handler.passive_ports = range(int(lo), int(hi) + 1)
 Handler.banner = "pyftpdlib ready."
 Handler.permit_foreign_addresses = a.fxp
 Handler.permit_privileged_ports = False
+if a.idle_timeout > 0:
+    Handler.timeout = a.idle_timeout
 
 config_logging(level=logging.DEBUG)
 server = FTPServer((a.host, a.port), Handler)
 server.max_cons = 256
 server.max_cons_per_ip = a.max_cons_per_ip
-server.serve_forever()
+if a.idle_timeout > 0:
+    # pyftpdlib 1.5.7's loop runs a timer that a command has reset only
+    # on the next event after it expires (it then polls with timeout 0,
+    # which epoll takes as forever), so an idle session would never time
+    # out. Polling at a fixed interval runs timers on time.
+    server.serve_forever(timeout=0.1)
+else:
+    server.serve_forever()

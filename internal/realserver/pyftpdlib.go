@@ -7,6 +7,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"syscall"
+	"time"
 )
 
 //go:embed pyftpd.py
@@ -38,6 +39,9 @@ func (s *Server) pyftpdlib(python string) (*exec.Cmd, error) {
 	}
 	if cfg.MaxSessionsPerIP > 0 {
 		args = append(args, "--max-cons-per-ip", fmt.Sprint(cfg.MaxSessionsPerIP))
+	}
+	if cfg.IdleTimeout > 0 {
+		args = append(args, "--idle-timeout", fmt.Sprint(int(cfg.IdleTimeout/time.Second)))
 	}
 	if cfg.AllowFXP {
 		args = append(args, "--fxp")

@@ -12,10 +12,10 @@
 // [Server.WriteFileMode] and [Server.MkdirMode] make files and directories
 // that the FTP user, and so every server, may not read, change or enter.
 //
-// [Config] can limit the sessions per client address and allow
-// server-to-server (FXP) transfers. [Server.Kill] crashes a server with
-// its sessions, and [Server.Restart] brings it back on the same port over
-// the same files.
+// [Config] can limit the sessions per client address, shorten the time an
+// idle session is kept, and allow server-to-server (FXP) transfers.
+// [Server.Kill] crashes a server with its sessions, and [Server.Restart]
+// brings it back on the same port over the same files.
 //
 // testdata/replies.md records how each server words its refusals (missing
 // path, permission denied, existing name, wrong type), as checked by
@@ -156,6 +156,20 @@ type Config struct {
 	// (pyftpdlib sends its 425 when the connection comes, even before
 	// any transfer command.)
 	AllowFXP bool
+
+	// IdleTimeout is how long a logged-in session may wait between
+	// commands before the server ends it; 0 keeps the server's default
+	// (vsftpd and pyftpdlib 5 minutes, proftpd 10, pure-ftpd 15). It
+	// must be a whole number of seconds, and for pure-ftpd of minutes:
+	// vsftpd idle_session_timeout, proftpd TimeoutIdle, pure-ftpd -I,
+	// pyftpdlib's handler timeout. The time a transfer takes does not
+	// count. When it strikes, vsftpd, proftpd and pyftpdlib send 421 and
+	// close the connection (with 2 s):
+	//
+	//	vsftpd:    421 Timeout.
+	//	proftpd:   421 Idle timeout (2 seconds): closing control connection
+	//	pyftpdlib: 421 Control connection timed out.
+	IdleTimeout time.Duration
 }
 
 // ErrUnsupported is returned (wrapped) by [Supported] for a configuration
@@ -175,6 +189,10 @@ func Supported(kind Kind, cfg Config) error {
 		why = "unknown TLS mode " + cfg.TLS.String()
 	case cfg.MaxSessionsPerIP < 0:
 		why = "negative MaxSessionsPerIP"
+	case cfg.IdleTimeout < 0 || cfg.IdleTimeout%time.Second != 0:
+		why = "IdleTimeout must be a whole number of seconds"
+	case kind == PureFTPd && cfg.IdleTimeout%time.Minute != 0:
+		why = "pure-ftpd takes its idle timeout (-I) in whole minutes"
 	}
 	switch kind {
 	case Vsftpd, PureFTPd, ProFTPD, Pyftpdlib:

@@ -232,6 +232,17 @@ func TestSupported(t *testing.T) {
 	if err := Supported("nope", Config{}); !errors.Is(err, ErrUnsupported) {
 		t.Errorf("unknown kind: %v", err)
 	}
+	for _, d := range []time.Duration{-time.Second, 1500 * time.Millisecond} {
+		if err := Supported(Vsftpd, Config{IdleTimeout: d}); !errors.Is(err, ErrUnsupported) {
+			t.Errorf("IdleTimeout %v: %v", d, err)
+		}
+	}
+	if err := Supported(PureFTPd, Config{IdleTimeout: 2 * time.Second}); !errors.Is(err, ErrUnsupported) {
+		t.Errorf("pure-ftpd IdleTimeout 2s: %v", err)
+	}
+	if err := Supported(PureFTPd, Config{IdleTimeout: time.Minute}); err != nil {
+		t.Errorf("pure-ftpd IdleTimeout 1m: %v", err)
+	}
 	for _, k := range Kinds {
 		if err := Supported(k, Config{TLS: Explicit}); err != nil {
 			t.Errorf("%s explicit: %v", k, err)

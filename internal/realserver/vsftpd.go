@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"time"
 )
 
 // vsftpd writes vsftpd.conf and returns the command that runs it in the
@@ -68,6 +69,9 @@ func (s *Server) vsftpd(bin string) (*exec.Cmd, error) {
 		"xferlog_std_format=NO",
 		"log_ftp_protocol=YES",
 		"vsftpd_log_file=" + s.logFile,
+	}
+	if cfg.IdleTimeout > 0 {
+		conf = append(conf, fmt.Sprintf("idle_session_timeout=%d", cfg.IdleTimeout/time.Second))
 	}
 	if cfg.IPv6 {
 		conf = append(conf, "listen_address6="+s.Host)
