@@ -846,3 +846,24 @@ func TestClientOpenSeek(t *testing.T) {
 		t.Errorf("commands %q", srv.Commands())
 	}
 }
+
+// TestClientServerEndedIdle: a session the server ended while it was
+// idle (a 421 and a close) is not reused: the next call gets a new one
+// without a failed try.
+func TestClientServerEndedIdle(t *testing.T) {
+	srv := clServer(t, map[string][]byte{"f": []byte("f")})
+	retried := 0
+	c := clClient(t, srv, ftp.WithRetryFunc(func(ftp.RetryEvent) { retried++ }))
+	ctx := clCtx(t)
+	if _, err := c.Stat(ctx, "f"); err != nil {
+		t.Fatal(err)
+	}
+	srv.Close() // ends every session, as a server's idle timeout does
+	clServer(t, map[string][]byte{"f": []byte("f")}, ftptest.WithAddr(srv.Addr)) // back on the same port
+	if _, err := c.Stat(ctx, "f"); err != nil {
+		t.Fatalf("after the server ended the idle session: %v", err)
+	}
+	if retried != 0 {
+		t.Errorf("%d retries: the dead session was tried", retried)
+	}
+}

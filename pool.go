@@ -195,12 +195,14 @@ func (p *pool) grow() {
 	}
 }
 
-// healthy reports whether s, taken from the idle list, may be used: it
-// is younger than the idle timeout, and answers NOOP if it has been idle
-// longer than the health-check interval.
+// healthy reports whether s, taken from the idle list, may be used: the
+// server has sent nothing since (a server ending an idle session sends
+// 421 or closes it, which a look at the socket shows without a round
+// trip), it is younger than the idle timeout, and it answers NOOP if it
+// has been idle longer than the health-check interval.
 func (p *pool) healthy(ctx context.Context, s *session) bool {
-	if s.closed.Load() {
-		return false
+	if s.closed.Load() || s.rr.r.Buffered() > 0 || peerSpoke(s.raw) {
+		return false // the server spoke unasked: it is ending the session
 	}
 	idle := time.Since(s.idleFrom)
 	if idle > p.cfg.idleTimeout {
