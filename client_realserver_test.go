@@ -10,6 +10,7 @@ import (
 	"crypto/sha256"
 	"crypto/tls"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -93,8 +94,23 @@ func (c *crsClient) retryEvents() []crsRetry {
 func (c *crsClient) noRetries(t *testing.T) {
 	t.Helper()
 	for _, r := range c.retryEvents() {
+		if pureFTPdPortRace(r.Err) {
+			// pure-ftpd picks a passive port without reserving it, so two
+			// sessions asking at once can get the same one and one of them
+			// "425 ... Address already in use": the server's race, which
+			// the retry is for.
+			t.Logf("retry %d of %s %s after pure-ftpd's passive port race: %v", r.Attempt, r.Op, r.Path, r.Err)
+			continue
+		}
 		t.Errorf("retry %d of %s %s (offset %d): %v", r.Attempt, r.Op, r.Path, r.Offset, r.Err)
 	}
+}
+
+// pureFTPdPortRace reports whether err is pure-ftpd's 425 for a passive
+// port that another session took at the same time.
+func pureFTPdPortRace(err error) bool {
+	var fe *ftp.Error
+	return errors.As(err, &fe) && fe.Code == 425 && strings.Contains(fe.Text, "Address already in use")
 }
 
 // crsLog is a slog.Handler that keeps what a Client logs. It ignores
@@ -683,11 +699,11 @@ func TestRealServerClientIdle(t *testing.T) {
 				t.Errorf("slow.bin differs on the server")
 			}
 			c.noRetries(t)
+			// The sessions the server ended are seen dead without a try:
+			// by the server's 421 or close waiting on their sockets, or by
+			// the NOOP a session idle for over 3 s gets.
 			noops := len(crsArgs(c.log.events("cmd"), "NOOP"))
 			logins := c.log.logins()
-			if noops < conns-1 {
-				t.Errorf("the Client sent %d NOOPs, want at least %d: one to each session left idle", noops, conns-1)
-			}
 			if logins < 2*conns-1 {
 				t.Errorf("the Client logged in %d times, want at least %d: the idle sessions the server ended replaced", logins, 2*conns-1)
 			}
