@@ -237,6 +237,13 @@ func (c *Client) Close() error {
 	return nil
 }
 
+// CloseIdle sends QUIT to the sessions idle in the pool and closes them;
+// sessions in use are not affected, and the Client stays usable (as
+// http.Transport's CloseIdleConnections).
+func (c *Client) CloseIdle() {
+	c.pool.closeIdle()
+}
+
 // logf logs a retry or limit change at slog.LevelWarn, if a logger was
 // given with WithLogger.
 func (cfg *clientConfig) logf(format string, args ...any) {

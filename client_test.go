@@ -867,3 +867,42 @@ func TestClientServerEndedIdle(t *testing.T) {
 		t.Errorf("%d retries: the dead session was tried", retried)
 	}
 }
+
+// TestClientOpenAt: Open with WithOffset starts the transfer there, and
+// Close after reading the whole rest reports the transfer's verdict.
+func TestClientOpenAt(t *testing.T) {
+	data := clTestData(22, 50_000)
+	srv := clServer(t, map[string][]byte{"f": data})
+	c := clClient(t, srv)
+	ctx := clCtx(t)
+	r, err := c.Open(ctx, "f", ftp.WithOffset(40_000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	buf := make([]byte, 10_000)
+	if _, err := io.ReadFull(r, buf); err != nil || !bytes.Equal(buf, data[40_000:]) {
+		t.Fatalf("read: %v", err)
+	}
+	if err := r.Close(); err != nil {
+		t.Errorf("Close after the whole rest: %v", err)
+	}
+	if !slices.Contains(srv.Commands(), "REST 40000") {
+		t.Errorf("commands %q", srv.Commands())
+	}
+}
+
+// TestClientRemoveDir: Remove removes an empty directory, and for a
+// directory that is not empty reports RMD's reason.
+func TestClientRemoveDir(t *testing.T) {
+	srv := clServer(t, map[string][]byte{"full/x": []byte("x")})
+	os.Mkdir(filepath.Join(srv.Root, "empty"), 0o755)
+	c := clClient(t, srv)
+	ctx := clCtx(t)
+	if err := c.Remove(ctx, "empty"); err != nil {
+		t.Errorf("Remove(empty dir) = %v", err)
+	}
+	err := c.Remove(ctx, "full")
+	if err == nil || !strings.Contains(err.Error(), "not empty") {
+		t.Errorf("Remove(full dir) = %v, want RMD's 'not empty'", err)
+	}
+}

@@ -7,12 +7,13 @@ import (
 )
 
 // Open opens the file name for reading (RETR) on a session of its own,
-// which it holds until the reader is closed. A read that fails for a
-// passing reason is resumed on a new session where it stopped (REST),
-// within the Client's retries. Closing the reader before the end aborts
-// the transfer and gives the session back, still usable.
-func (c *Client) Open(ctx context.Context, name string) (*FileReader, error) {
-	r := &FileReader{c: c, ctx: ctx, name: name, size: -1}
+// which it holds until the reader is closed; WithOffset starts it there
+// (REST). A read that fails for a passing reason is resumed on a new
+// session where it stopped, within the Client's retries. Closing the
+// reader before the end aborts the transfer and gives the session back,
+// still usable.
+func (c *Client) Open(ctx context.Context, name string, opts ...TransferOption) (*FileReader, error) {
+	r := &FileReader{c: c, ctx: ctx, name: name, size: -1, n: transferOptions(opts).offset}
 	err := c.retry(ctx, "Open", name, nil, r.open)
 	if err != nil {
 		return nil, pathError("open", name, err)
@@ -48,7 +49,7 @@ func (r *FileReader) open(ctx context.Context) error {
 		return err
 	}
 	r.s, r.lent, r.d = s, lent, d
-	if sz := d.Size(); sz >= 0 && r.n == 0 && r.size < 0 {
+	if sz := d.Size(); sz >= 0 && r.size < 0 && r.n == 0 {
 		r.size = sz
 	}
 	return nil
@@ -218,19 +219,23 @@ func (r *FileReader) finish(cause error) error {
 // Close ends the download: before the end it is aborted, and the
 // session stays usable. After the end, Close returns nil if the whole
 // file arrived.
+// If the whole file was read, Close returns the transfer's verdict
+// (the completion reply, the size check) even if Read never returned
+// io.EOF.
 func (r *FileReader) Close() error {
 	if r.done {
 		return nil
 	}
 	r.done = true
+	var err error
 	if r.d != nil {
-		r.finish(nil)
+		err = r.finish(nil)
 	}
 	if r.err != nil && r.err != io.EOF && !errors.Is(r.err, errReaderClosed) {
-		return r.err
+		err = r.err
 	}
 	r.err = errReaderClosed
-	return nil
+	return err
 }
 
 var errReaderClosed = errors.New("ftp: read of a closed file")

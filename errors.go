@@ -55,6 +55,11 @@ var (
 	// earlier network failure or cancellation left in an unknown state and
 	// therefore closed. A call interrupted by Close returns it too.
 	ErrClosed = errors.New("ftp: connection closed")
+	// ErrLoginRefused matches a refusal of the login: a 4xx or 5xx reply
+	// to USER, PASS or ACCT (such as "530 Login incorrect."), but not a
+	// server refusing another session for its connection limit (421, or
+	// proftpd's "530 Sorry, the maximum number of clients").
+	ErrLoginRefused = errors.New("ftp: login refused")
 	// ErrFeatureNotSupported is returned (wrapped) by a method that needs
 	// a feature the server does not advertise in its FEAT reply, such as
 	// Hash on a server with neither HASH nor any X-checksum command.
@@ -80,6 +85,7 @@ type Error struct {
 
 	class error // ErrTemporary, ErrPermanent, ErrUnexpectedReply or ErrProtocol
 	fs    error // fs.ErrNotExist, fs.ErrPermission, fs.ErrExist or nil
+	login bool  // a refused login: matches ErrLoginRefused
 }
 
 // Error describes the failure with the server's text, control
@@ -93,10 +99,10 @@ func (e *Error) Error() string {
 }
 
 // Is reports whether target is the class of e (ErrTemporary,
-// ErrPermanent, ErrUnexpectedReply or ErrProtocol) or the io/fs error
-// the reply amounts to.
+// ErrPermanent, ErrUnexpectedReply or ErrProtocol), the io/fs error the
+// reply amounts to, or ErrLoginRefused for a refused login.
 func (e *Error) Is(target error) bool {
-	return target == e.class || (e.fs != nil && target == e.fs)
+	return target == e.class || (e.fs != nil && target == e.fs) || (e.login && target == ErrLoginRefused)
 }
 
 // Unwrap returns the class of e.
@@ -114,7 +120,24 @@ func replyError(cmd string, r Reply) error {
 	case '5':
 		class = ErrPermanent
 	}
-	return &Error{Code: r.Code, Text: r.Text, Cmd: maskCommand(cmd), class: class, fs: fsClass(cmd, r)}
+	login := false
+	switch strings.ToUpper(verb(cmd)) {
+	case "USER", "PASS", "ACCT":
+		login = !limitRefusal(r.Code, r.Text)
+	}
+	return &Error{Code: r.Code, Text: r.Text, Cmd: maskCommand(cmd), class: class, fs: fsClass(cmd, r), login: login}
+}
+
+// limitRefusal reports whether a reply refuses a session for the
+// server's connection limit: 421 (vsftpd, pure-ftpd and pyftpdlib at
+// the greeting), or a 530 saying too many clients or connections
+// (proftpd's MaxClientsPerHost, to PASS).
+func limitRefusal(code int, text string) bool {
+	if code == 421 {
+		return true
+	}
+	text = strings.ToLower(text)
+	return code == 530 && containsAny(text, "too many", "maximum number", "max number", "connections", "clients")
 }
 
 // unexpected is an ErrUnexpectedReply for r.

@@ -104,3 +104,24 @@ func TestIsSessionErrorOwnDeadline(t *testing.T) {
 		t.Errorf("Error() = %q, want it to say no greeting came", err)
 	}
 }
+
+// TestErrLoginRefused: a refused login matches ErrLoginRefused; a server
+// refusing a session for its limit does not.
+func TestErrLoginRefused(t *testing.T) {
+	for _, tc := range []struct {
+		cmd, reply string
+		want       bool
+	}{
+		{"PASS x", "530 Login incorrect.", true},
+		{"USER x", "530 This FTP server is anonymous only.", true},
+		{"ACCT x", "532 no", true},
+		{"PASS x", "530 Sorry, the maximum number of clients (2) from your host are already connected.", false},
+		{"USER x", "421 Too many connections", false},
+		{"RETR x", "530 Please login with USER and PASS.", false},
+	} {
+		r := Reply{Code: replyCode(tc.reply), Text: tc.reply}
+		if got := errors.Is(replyError(tc.cmd, r), ErrLoginRefused); got != tc.want {
+			t.Errorf("%s -> %q: ErrLoginRefused %v, want %v", tc.cmd, tc.reply, got, tc.want)
+		}
+	}
+}

@@ -3,7 +3,6 @@ package ftp
 import (
 	"context"
 	"errors"
-	"strings"
 	"sync"
 	"time"
 )
@@ -175,11 +174,7 @@ var errRefused = errors.New("ftp: server refused another session")
 func isRefusal421(err error) bool {
 	var fe *Error
 	if errors.As(err, &fe) {
-		if fe.Code == 421 {
-			return true
-		}
-		text := strings.ToLower(fe.Text)
-		return fe.Code == 530 && containsAny(text, "too many", "maximum number", "max number", "connections", "clients")
+		return limitRefusal(fe.Code, fe.Text)
 	}
 	var oe *OpError
 	return errors.As(err, &oe) && oe.Cmd == "" && oe.Timeout == 0
@@ -312,6 +307,30 @@ func (p *pool) reap() {
 	}
 }
 
+// closeIdle sends QUIT to the idle sessions and closes them.
+func (p *pool) closeIdle() {
+	p.mu.Lock()
+	idle := p.idle
+	p.idle = nil
+	p.open -= len(idle)
+	p.grantLocked()
+	p.mu.Unlock()
+	quitAll(idle)
+}
+
+// quitAll quits the sessions at once, each within its bound.
+func quitAll(ss []*session) {
+	var wg sync.WaitGroup
+	for _, s := range ss {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			quit(s)
+		}()
+	}
+	wg.Wait()
+}
+
 // close ends the pool: waiters get errPoolClosed, idle sessions are
 // sent QUIT (within the quit timeout) and closed, and sessions in use
 // are closed, which ends their calls.
@@ -341,15 +360,7 @@ func (p *pool) close() {
 	for _, s := range busy {
 		s.Close()
 	}
-	var wg sync.WaitGroup
-	for _, s := range idle {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			quit(s)
-		}()
-	}
-	wg.Wait()
+	quitAll(idle)
 }
 
 // quit ends s politely, within a short bound, and closes it.
