@@ -44,19 +44,20 @@
 // the Accept header prefers application/json, a JSON array of DirEntry.
 //
 // PUT stores the request's body (STOR), answering 201 for a new file and
-// 204 for a replaced one. DELETE removes a file or an empty directory
-// (DELE, then RMD), answering 204.
+// 204 for a replaced one. DELETE removes a file (DELE) or an empty
+// directory (RMD), answering 204.
 //
 // # Errors
 //
 // A refusal by the server is a response, not an error: 404 for a missing
 // path, 403 for a refused one, 401 for a refused login, 503 for a busy
-// server (421) or a data connection that failed, 502 for other failures.
-// The body holds the error and the ReplyHeader header the server's reply,
-// control characters escaped. RoundTrip returns an error only when no
-// server replied (the connection or the TLS handshake failed), for a
-// URL ftp.ParseURL refuses, a request body that failed, and the request's
-// context ending.
+// server (421) or a data connection that failed, 409, 507, and 502 for
+// other failures (docs/ftphttp.md has the table), once the ftp.Client's
+// retries are spent. The body holds the error and the ReplyHeader header
+// the server's reply, control characters escaped. RoundTrip returns an
+// error only when no server replied (the connection or the TLS handshake
+// failed), for a URL ftp.ParseURL refuses, a user without a password, a
+// request body that failed, and the request's context ending.
 //
 // The response body must be closed. Closing it before its end aborts the
 // transfer (ABOR) and leaves the session for the next request; cancelling

@@ -125,11 +125,14 @@ func (r *request) openLines(p string) (io.ReadCloser, error) {
 	pr, pw := io.Pipe()
 	b := &lineBody{pr: pr, done: make(chan struct{})}
 	started := make(chan error, 1)
+	ctx := r.Context()
 	go func() {
 		defer close(b.done)
 		defer r.release()
+		// The context's end stops a write the reader is not taking.
+		defer context.AfterFunc(ctx, func() { pw.CloseWithError(context.Cause(ctx)) })()
 		first := true
-		err := r.c.Do(r.Context(), func(ctx context.Context, s *ftp.Conn) error {
+		err := r.c.Do(ctx, func(ctx context.Context, s *ftp.Conn) error {
 			return s.RetrieveLines(ctx, p, func(line string) error {
 				if first {
 					first = false
