@@ -39,6 +39,10 @@ func (t *Transport) acquire(u *ftp.URL) (*hostClient, error) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if t.clients == nil {
+		t.clients = map[clientKey]*hostClient{}
+		t.closing = map[*hostClient]chan struct{}{}
+	}
 	hc := t.clients[k]
 	if hc == nil {
 		c, err := ftp.NewClient(clientURL(u), t.clientOptions(u.Scheme)...)
@@ -72,7 +76,7 @@ func (t *Transport) release(hc *hostClient) {
 	t.gen++
 	gen := t.gen
 	hc.gen = gen
-	hc.idle = time.AfterFunc(t.cfg.idleTimeout, func() { t.expire(hc, gen) })
+	hc.idle = time.AfterFunc(t.idleTimeout(), func() { t.expire(hc, gen) })
 	t.mu.Unlock()
 }
 
@@ -168,5 +172,5 @@ func (t *Transport) clientOptions(scheme string) []ftp.ClientOption {
 	if t.cfg.maxSessions > 0 {
 		opts = append(opts, ftp.WithMaxConns(t.cfg.maxSessions))
 	}
-	return append(opts, ftp.WithIdleTimeout(t.cfg.idleTimeout))
+	return append(opts, ftp.WithIdleTimeout(t.idleTimeout()))
 }

@@ -253,4 +253,12 @@ func TestClientTransport(t *testing.T) {
 	u := "ftp://" + url.UserPassword(srv.User, srv.Password).String() + "@" + srv.Addr + "/f.txt"
 	resp, body = do(t, c, http.MethodGet, u, nil)
 	wantStatus(t, resp, body, http.StatusOK)
+
+	// The zero Transport works, with the defaults.
+	var zero ftphttp.Transport
+	defer zero.CloseIdleConnections()
+	resp, body = do(t, &http.Client{Transport: &zero}, http.MethodGet, srv.URL+"f.txt", nil)
+	if string(body) != "hello" {
+		t.Errorf("zero Transport: %s %q", resp.Status, body)
+	}
 }

@@ -322,6 +322,14 @@ func TestDirectory(t *testing.T) {
 		resp, body := do(t, c, http.MethodGet, srv.URL+"nothere/", nil)
 		wantStatus(t, resp, body, http.StatusNotFound)
 	})
+	t.Run("percent-encoded names", func(t *testing.T) {
+		for p, want := range map[string]string{"pub/with%20space": "s", "pub/%C3%BCn%C3%AFcode.text": "u", "/pub/.hidden": "h"} {
+			resp, body := do(t, c, http.MethodGet, srv.URL+p, nil)
+			if string(body) != want {
+				t.Errorf("%s: %s %q", p, resp.Status, body)
+			}
+		}
+	})
 }
 
 // fileTime is the time of the file name below root in RFC 3339, as a

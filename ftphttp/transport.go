@@ -17,7 +17,7 @@ import (
 // port, user and password), whose sessions the requests to that server
 // share; a Client unused for the idle timeout is closed with its
 // sessions. A Transport is safe for concurrent use. The zero Transport
-// is not usable; call NewTransport.
+// has the defaults of NewTransport without options.
 type Transport struct {
 	cfg config
 
@@ -25,6 +25,14 @@ type Transport struct {
 	clients map[clientKey]*hostClient
 	gen     uint64                        // numbers the idle timers
 	closing map[*hostClient]chan struct{} // Clients idle timers are closing: closed when done
+}
+
+// idleTimeout is the idle timeout in force.
+func (t *Transport) idleTimeout() time.Duration {
+	if t.cfg.idleTimeout > 0 {
+		return t.cfg.idleTimeout
+	}
+	return ftp.DefaultIdleTimeout
 }
 
 // An Option configures a Transport.
@@ -82,12 +90,9 @@ func WithClientOptions(opts ...ftp.ClientOption) Option {
 
 // NewTransport returns a Transport configured by opts.
 func NewTransport(opts ...Option) *Transport {
-	t := &Transport{clients: map[clientKey]*hostClient{}, closing: map[*hostClient]chan struct{}{}}
+	t := &Transport{}
 	for _, o := range opts {
 		o(&t.cfg)
-	}
-	if t.cfg.idleTimeout <= 0 {
-		t.cfg.idleTimeout = ftp.DefaultIdleTimeout
 	}
 	return t
 }
