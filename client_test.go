@@ -858,7 +858,7 @@ func TestClientServerEndedIdle(t *testing.T) {
 	if _, err := c.Stat(ctx, "f"); err != nil {
 		t.Fatal(err)
 	}
-	srv.Close() // ends every session, as a server's idle timeout does
+	srv.Close()                                                                  // ends every session, as a server's idle timeout does
 	clServer(t, map[string][]byte{"f": []byte("f")}, ftptest.WithAddr(srv.Addr)) // back on the same port
 	if _, err := c.Stat(ctx, "f"); err != nil {
 		t.Fatalf("after the server ended the idle session: %v", err)
