@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io/fs"
 	"path"
-	"strings"
 	"time"
 
 	"github.com/ftpkit/ftp/listing"
@@ -50,9 +49,10 @@ func (c *Client) Walk(ctx context.Context, root string, fn WalkFunc) error {
 }
 
 // Remove removes the file or empty directory name (DELE, then RMD if
-// DELE fails), as os.Remove does. When both fail, the error is RMD's
-// unless the server says name is not a directory. A Remove retried after
-// its first try's outcome was lost succeeds when the name is gone.
+// DELE fails), as os.Remove does. When both fail, the error is RMD's if
+// Stat finds a directory (one that is not empty, say), else DELE's. A
+// Remove retried after its first try's outcome was lost succeeds when
+// the name is gone.
 func (c *Client) Remove(ctx context.Context, name string) error {
 	tries := 0
 	err := c.run(ctx, "Remove", name, func(ctx context.Context, s *Conn) error {
@@ -60,11 +60,11 @@ func (c *Client) Remove(ctx context.Context, name string) error {
 		err := s.Delete(ctx, name)
 		if err != nil && !broken(err) {
 			rerr := s.Rmd(ctx, name)
-			switch {
-			case rerr == nil:
+			if rerr == nil {
 				return nil
-			case !broken(rerr) && !saysNotDir(rerr) && !errors.Is(err, fs.ErrPermission):
-				err = rerr // a directory, most likely: RMD's reason
+			}
+			if e, serr := s.Stat(ctx, name); serr == nil && e.Type == listing.TypeDir {
+				err = rerr // a directory: RMD's reason
 			}
 		}
 		if tries > 1 && errors.Is(err, fs.ErrNotExist) {
@@ -73,13 +73,6 @@ func (c *Client) Remove(ctx context.Context, name string) error {
 		return err
 	})
 	return pathError("remove", name, err)
-}
-
-// saysNotDir reports whether err is a reply saying its path is not a
-// directory.
-func saysNotDir(err error) bool {
-	var fe *Error
-	return errors.As(err, &fe) && strings.Contains(strings.ToLower(fe.Text), "not a directory")
 }
 
 // Rename renames oldname to newname (RNFR, RNTO). Servers replace an
