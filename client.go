@@ -318,17 +318,23 @@ func (c *Client) session(ctx context.Context) (s *session, lent bool, err error)
 
 // run runs f on a session, retrying it on a new session after a
 // passing failure, as the Client's methods do. op and path name the
-// call in RetryEvents; resume, if not nil, gives the offset to report.
+// call in RetryEvents.
 func (c *Client) run(ctx context.Context, op, path string, f func(ctx context.Context, s *Conn) error) error {
 	return c.retry(ctx, op, path, nil, func(ctx context.Context) error {
-		s, lent, err := c.session(ctx)
-		if err != nil {
-			return err
-		}
-		err = f(ctx, s.Conn)
-		if !lent {
-			c.pool.put(s, broken(err))
-		}
-		return err
+		return c.onSession(ctx, f)
 	})
+}
+
+// onSession runs f once on a session of the Client (the one lent by a
+// Do, or one from the pool), and gives the session back.
+func (c *Client) onSession(ctx context.Context, f func(ctx context.Context, s *Conn) error) error {
+	s, lent, err := c.session(ctx)
+	if err != nil {
+		return err
+	}
+	err = f(ctx, s.Conn)
+	if !lent {
+		c.pool.put(s, broken(err))
+	}
+	return err
 }

@@ -359,17 +359,3 @@ func (dl *download) appendExisting(ctx context.Context) error {
 	}
 	return err
 }
-
-// onSession runs f on a session of the Client (the one lent by a Do, or
-// one from the pool), without retrying.
-func (c *Client) onSession(ctx context.Context, f func(ctx context.Context, s *Conn) error) error {
-	s, lent, err := c.session(ctx)
-	if err != nil {
-		return err
-	}
-	err = f(ctx, s.Conn)
-	if !lent {
-		c.pool.put(s, broken(err))
-	}
-	return err
-}
