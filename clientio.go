@@ -205,6 +205,12 @@ func (r *FileReader) finish(cause error) error {
 	if r.d == nil {
 		return nil
 	}
+	if cause == nil && r.size >= 0 && r.n >= r.size {
+		// The whole file is in: wait for its end and the server's
+		// verdict rather than abort.
+		var b [1]byte
+		r.d.Read(b[:])
+	}
 	err := r.d.CloseWithError(cause)
 	if !r.lent {
 		r.c.pool.put(r.s, broken(err))

@@ -318,12 +318,26 @@ func (d *DataConn) finish() error {
 	defer d.stop()
 	defer d.c.untrack(d.tcp)
 	if !d.upload && !d.eof && !d.cut && d.err == nil && d.ctx.Err() == nil {
-		d.peekEOF()
+		if d.binary && d.size >= 0 && (d.n == d.size || d.n == d.size-d.offset) {
+			d.awaitEOF() // all announced bytes are in: the end is due
+		} else {
+			d.peekEOF()
+		}
 	}
 	if d.ctx.Err() != nil || d.err != nil || (!d.upload && !d.eof) {
 		return d.abort()
 	}
 	return d.complete()
+}
+
+// awaitEOF waits, within the timeout, for the end of a download whose
+// announced bytes have all been read, so that Close reports the
+// transfer's verdict rather than aborting it.
+func (d *DataConn) awaitEOF() {
+	var b [1]byte
+	if n, err := d.Read(b[:]); n == 0 && err == io.EOF {
+		d.eof = true
+	}
 }
 
 // peekEOF checks whether a download the caller stopped reading has in
