@@ -20,61 +20,50 @@ type fileBody struct {
 	mu     sync.Mutex
 	r      *ftp.FileReader
 	cancel context.CancelFunc // of the download's context
-	left   int64              // bytes still to give; -1 until the transfer ends
+	left   int64              // bytes still to give; -1 if the size is unknown
 	toEOF  bool               // the last byte to give is the file's last
 	err    error              // what Read returns from now on
 	once   sync.Once
 	done   func() // gives the Client back to the Transport
 }
 
-// Read reads the file.
+// Read reads the file. A body that runs to the end of the file reads on
+// to the end of the transfer, for the server's verdict on it (Read's
+// error if the transfer failed); a shorter range, or a file that grew
+// since its size was taken, is aborted after its last byte.
+//
+// (FileReader.Close gives the verdict too once the whole file was read,
+// but only if the server ends the transfer within a short wait, and
+// aborts it otherwise; reading on waits as long as the Client's timeout.)
 func (b *fileBody) Read(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	if b.err != nil {
 		return 0, b.err
 	}
-	if b.left == 0 {
-		return 0, b.end(b.verdict())
-	}
-	if b.left > 0 && int64(len(p)) > b.left {
-		p = p[:b.left]
+	if !b.toEOF {
+		if b.left == 0 {
+			return 0, b.end(io.EOF)
+		}
+		p = p[:min(int64(len(p)), b.left)]
 	}
 	n, err := b.r.Read(p)
-	if b.left > 0 {
+	if b.left >= 0 {
+		if int64(n) > b.left {
+			n, err = int(b.left), io.EOF // the file grew: the response gives the size it had
+		}
 		b.left -= int64(n)
 	}
 	switch {
 	case err == io.EOF && b.left > 0:
 		err = io.ErrUnexpectedEOF // shorter than its size said
-	case err == nil && b.left == 0:
-		err = b.verdict()
+	case err == nil && b.left == 0 && !b.toEOF:
+		err = io.EOF
 	}
 	if err != nil {
 		err = b.end(err)
 	}
 	return n, err
-}
-
-// verdict ends the transfer once the last byte announced has been read.
-// A range that runs to the end of the file reads on to the end of the
-// transfer, for the server's verdict on it (an error if the transfer
-// failed); a shorter range, or a file that grew since its size was
-// taken, is aborted by end.
-func (b *fileBody) verdict() error {
-	if !b.toEOF {
-		return io.EOF
-	}
-	var one [1]byte
-	for {
-		n, err := b.r.Read(one[:])
-		switch {
-		case n > 0:
-			return io.EOF // the file grew: the response gives the size it had
-		case err != nil:
-			return err
-		}
-	}
 }
 
 // end makes err what Read returns from now on and, the first time,

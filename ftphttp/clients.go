@@ -22,12 +22,12 @@ type clientKey struct {
 // A hostClient is the ftp.Client of one key and what the Transport
 // knows of its use.
 type hostClient struct {
-	key      clientKey
-	c        *ftp.Client
-	inflight int    // requests using it, bodies being read included
-	gen      uint64 // the idle timer armed last; 0: none
-	idle     *time.Timer
-	retired  bool // out of the Transport's map: closed when inflight is 0
+	key       clientKey
+	c         *ftp.Client
+	inflight  int    // requests using it, bodies being read included
+	closeIdle bool   // CloseIdleConnections came while in use: close the idle sessions when the last use ends
+	gen       uint64 // the idle timer armed last; 0: none
+	idle      *time.Timer
 }
 
 // acquire returns the hostClient for u, made if need be, counted as in
@@ -60,35 +60,35 @@ func (t *Transport) acquire(u *ftp.URL) (*hostClient, error) {
 	return hc, nil
 }
 
-// release ends a use of hc. The last use arms the idle timer, or closes
-// a retired Client.
+// release ends a use of hc. The last use arms the idle timer, and
+// closes the idle sessions if CloseIdleConnections asked for it.
 func (t *Transport) release(hc *hostClient) {
 	t.mu.Lock()
 	if hc.inflight--; hc.inflight > 0 {
 		t.mu.Unlock()
 		return
 	}
-	if hc.retired {
-		t.mu.Unlock()
-		hc.c.Close()
-		return
-	}
+	closeIdle := hc.closeIdle
+	hc.closeIdle = false
 	t.gen++
 	gen := t.gen
 	hc.gen = gen
 	hc.idle = time.AfterFunc(t.idleTimeout(), func() { t.expire(hc, gen) })
 	t.mu.Unlock()
+	if closeIdle {
+		hc.c.CloseIdle()
+	}
 }
 
 // expire closes hc if it is still unused since the timer gen was armed.
 func (t *Transport) expire(hc *hostClient, gen uint64) {
 	t.mu.Lock()
-	if hc.gen != gen || hc.inflight > 0 || hc.retired || t.clients[hc.key] != hc {
+	if hc.gen != gen || hc.inflight > 0 || t.clients[hc.key] != hc {
 		t.mu.Unlock()
 		return
 	}
 	delete(t.clients, hc.key)
-	hc.retired, hc.idle, hc.gen = true, nil, 0
+	hc.idle, hc.gen = nil, 0
 	done := make(chan struct{})
 	t.closing[hc] = done
 	t.mu.Unlock()
@@ -99,41 +99,34 @@ func (t *Transport) expire(hc *hostClient, gen uint64) {
 	close(done)
 }
 
-// CloseIdleConnections closes the sessions of every server that no
-// request is using, as http.Transport's method does (an http.Client's
-// CloseIdleConnections calls it when the Transport is the Client's own).
-// The sessions of a server with requests under way are closed when the
-// last of them ends. Later requests open new sessions.
+// CloseIdleConnections closes the sessions that no request is using, as
+// http.Transport's method does (an http.Client's CloseIdleConnections
+// calls it when the Transport is the Client's own). The sessions in use
+// by requests to a server are closed when the last of those requests
+// (its body included) ends. Later requests open new sessions.
 //
 // An http.Transport does not pass its CloseIdleConnections on to the
 // RoundTrippers registered with RegisterProtocol: call this one as well.
 func (t *Transport) CloseIdleConnections() {
 	t.mu.Lock()
 	var (
-		idle    []*hostClient
+		clients []*ftp.Client
 		closing []chan struct{}
 	)
 	for _, done := range t.closing {
 		closing = append(closing, done)
 	}
-	for k, hc := range t.clients {
-		delete(t.clients, k)
-		hc.retired = true
-		if hc.idle != nil {
-			hc.idle.Stop()
-			hc.idle, hc.gen = nil, 0
-		}
-		if hc.inflight == 0 {
-			idle = append(idle, hc)
-		}
+	for _, hc := range t.clients {
+		clients = append(clients, hc.c)
+		hc.closeIdle = hc.inflight > 0
 	}
 	t.mu.Unlock()
 	var wg sync.WaitGroup
-	for _, hc := range idle {
+	for _, c := range clients {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			hc.c.Close()
+			c.CloseIdle()
 		}()
 	}
 	wg.Wait()

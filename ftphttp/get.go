@@ -97,21 +97,12 @@ func (r *request) file(p string, e listing.Entry) (*http.Response, error) {
 }
 
 // openFile starts the download of n bytes of p from start (all of it
-// if n < 0); toEOF says whether they run to the file's end.
+// if n < 0); toEOF says whether they run to the file's end. A transfer
+// the server refuses, at the offset too (REST), is the response's
+// status rather than a failure of the body.
 func (r *request) openFile(p string, start, n int64, toEOF bool) (io.ReadCloser, error) {
 	ctx, cancel := context.WithCancel(r.Context())
-	fr, err := r.c.Open(ctx, p)
-	if err == nil && start > 0 {
-		// Open starts the transfer at 0; Seek ends it, and the empty Read
-		// starts the one at start (REST), so that its refusal is this
-		// response's status rather than a failure of the body.
-		if _, err = fr.Seek(start, io.SeekStart); err == nil {
-			_, err = fr.Read(nil)
-		}
-		if err != nil {
-			fr.Close()
-		}
-	}
+	fr, err := r.c.Open(ctx, p, ftp.WithOffset(start))
 	if err != nil {
 		cancel()
 		return nil, err

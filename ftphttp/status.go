@@ -75,12 +75,14 @@ func statusOf(err error) int {
 
 // replyStatus is the status code that stands for a server's reply.
 func replyStatus(fe *ftp.Error) int {
-	login := isLogin(fe.Cmd)
 	switch {
-	case fe.Code == 421, login && fe.Code == 530 && tooMany(fe.Text):
-		return http.StatusServiceUnavailable
-	case login && fe.Code >= 400:
+	case errors.Is(fe, ftp.ErrLoginRefused):
 		return http.StatusUnauthorized
+	case fe.Code == 421, fe.Code == 530 && isLogin(fe.Cmd):
+		// The server's connection limit (a 530 to the login that
+		// ErrLoginRefused does not match, as proftpd's "530 Sorry, the
+		// maximum number of clients").
+		return http.StatusServiceUnavailable
 	case errors.Is(fe, fs.ErrNotExist):
 		return http.StatusNotFound
 	case errors.Is(fe, fs.ErrPermission), fe.Code == 530, fe.Code == 553:
@@ -101,19 +103,6 @@ func isLogin(cmd string) bool {
 	switch strings.ToUpper(v) {
 	case "USER", "PASS", "ACCT":
 		return true
-	}
-	return false
-}
-
-// tooMany reports whether a 530 refuses a login for a connection limit,
-// as proftpd's MaxClientsPerHost does ("530 Sorry, the maximum number
-// of clients (2) from your host are already connected.").
-func tooMany(text string) bool {
-	text = strings.ToLower(text)
-	for _, s := range []string{"too many", "maximum number", "max number"} {
-		if strings.Contains(text, s) {
-			return true
-		}
 	}
 	return false
 }

@@ -69,32 +69,24 @@ func (r *request) store(ctx context.Context, p string, body *bodyReader) error {
 	return w.Close()
 }
 
-// delete answers DELETE: it removes the file (DELE) or the empty
-// directory (RMD) of the URL, 204. A refusal that reads as "no such
-// file" (vsftpd's "550 Delete operation failed.", say) of a path that
-// Stat has just found is answered 403, not 404.
+// delete answers DELETE: it removes the file or the empty directory of
+// the URL (Client.Remove: DELE, then RMD), 204. A refusal that reads as
+// "no such file" (vsftpd's "550 Delete operation failed.", say) of a
+// path that Stat then finds is answered 403, not 404.
 func (r *request) delete() (*http.Response, error) {
 	ctx := r.Context()
 	p := r.path()
-	e, err := r.c.Stat(ctx, p)
-	if err != nil {
-		return errorResponse(r.Request, err)
-	}
-	if e.Type == listing.TypeDir {
-		// Remove would report DELE's refusal, not RMD's.
-		err = r.c.Do(ctx, func(ctx context.Context, s *ftp.Conn) error { return s.Rmd(ctx, p) })
-	} else {
-		err = r.c.Remove(ctx, p)
-	}
-	switch {
-	case err == nil:
+	err := r.c.Remove(ctx, p)
+	if err == nil {
 		return response(r.Request, http.StatusNoContent, http.Header{}, http.NoBody, 0), nil
-	case errors.Is(err, fs.ErrNotExist) && statusOf(err) == http.StatusNotFound:
-		resp, _ := errorResponse(r.Request, err)
-		resp.StatusCode, resp.Status = http.StatusForbidden, "403 "+http.StatusText(http.StatusForbidden)
-		return resp, nil
 	}
-	return errorResponse(r.Request, err)
+	resp, rerr := errorResponse(r.Request, err)
+	if resp != nil && resp.StatusCode == http.StatusNotFound {
+		if _, serr := r.c.Stat(ctx, p); serr == nil {
+			resp.StatusCode, resp.Status = http.StatusForbidden, "403 "+http.StatusText(http.StatusForbidden)
+		}
+	}
+	return resp, rerr
 }
 
 // A bodyReader reads a request's body and keeps its error, to tell the
