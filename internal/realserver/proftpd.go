@@ -88,6 +88,10 @@ func (s *Server) proFTPD(bin string) (*exec.Cmd, error) {
 			"TLSRequired on",
 			"TLSECCertificateFile "+s.certFile(),
 			"TLSECCertificateKeyFile "+s.keyFile(),
+			// The test CA, for verifying the other server when SSCN
+			// makes this one the TLS client of a server-to-server
+			// data connection (TLSVerifyServer is on by default).
+			"TLSCACertificateFile "+s.CAFile,
 			"TLSProtocol TLSv1.2 TLSv1.3",
 			"TLSVerifyClient off",
 			"TLSLog "+filepath.Join(s.dir, "proftpd-tls.log"),
