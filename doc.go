@@ -28,6 +28,10 @@
 //	defer c.Close()
 //	err = c.Download(ctx, "pub/file.iso", "file.iso")
 //
+// Copy moves a file from one server to another without it passing
+// through the client (FXP, ftplib's ftpcp). Package ftphttp puts ftp://
+// URLs behind net/http; package ftpfs shows a Conn as an io/fs.FS.
+//
 // # Safety
 //
 // Every network wait is bounded by the context and by a per-operation
