@@ -40,6 +40,39 @@ func (c *Client) ReadDir(ctx context.Context, name string) ([]listing.Entry, err
 	return es, pathError("readdir", name, err)
 }
 
+// ReadDirFunc lists the directory name as ReadDir does, but calls fn
+// with each entry as it arrives, in the server's order, without holding
+// the listing (see Conn.ReadDirFunc). fn runs while the session is busy
+// with the transfer: it must not call the Client, and an error from fn
+// aborts the listing and is returned, wrapped. A listing that fails
+// for a passing reason before fn was first called is retried; one that
+// fails after is not, so fn never sees an entry twice.
+func (c *Client) ReadDirFunc(ctx context.Context, name string, fn func(listing.Entry) error) error {
+	called := false
+	err := c.retry(ctx, "ReadDir", name, nil, func(ctx context.Context) error {
+		err := c.onSession(ctx, func(ctx context.Context, s *Conn) error {
+			return s.ReadDirFunc(ctx, name, func(e listing.Entry) error {
+				called = true
+				return fn(e)
+			})
+		})
+		if err != nil && called {
+			return noRetry{err}
+		}
+		return err
+	})
+	if nr, ok := err.(noRetry); ok {
+		err = nr.err
+	}
+	return pathError("readdir", name, err)
+}
+
+// noRetry carries an error past the Client's retries: it does not
+// unwrap, so no passing failure is seen in it.
+type noRetry struct{ err error }
+
+func (e noRetry) Error() string { return e.err.Error() }
+
 // Walk walks the tree rooted at root as Conn.Walk does, calling fn for
 // root and everything below it in lexical order. No session is held
 // while fn runs, so fn may call the Client (download the file it is

@@ -139,6 +139,17 @@ func (c *Conn) ReadDir(ctx context.Context, path string) ([]listing.Entry, error
 	return out, nil
 }
 
+// ReadDirFunc lists the directory path as ReadDir does, but calls fn
+// with each entry as it arrives, in the server's order, without holding
+// the listing: a directory of a million entries costs no more memory
+// than one of ten. "." and ".." are left out, and a missing directory
+// gives an error matching fs.ErrNotExist, as with ReadDir. fn runs
+// while the transfer is in progress and must not use the Conn; an error
+// from fn aborts the listing and is returned, wrapped.
+func (c *Conn) ReadDirFunc(ctx context.Context, path string, fn func(listing.Entry) error) error {
+	return c.do(func() error { return c.readDir(ctx, path, fn) })
+}
+
 // readDir calls fn with each entry of the directory path but "." and
 // "..", in the server's order, for a caller holding the session.
 //
