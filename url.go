@@ -40,9 +40,16 @@ func ParseURL(raw string) (*URL, error) {
 	}
 	u, err := url.Parse(raw)
 	if err != nil {
-		if RedactURL(raw) != raw {
-			// The parser's message may quote part of the password.
-			return nil, bad("malformed (percent-encode any '/', '@', ':', '?' or '#' in the user name and password)")
+		if redacted := RedactURL(raw); redacted != raw {
+			// The parser's message may quote part of the password: give
+			// the message for the URL without it, where the fault lies
+			// elsewhere (a bad escape in the path, say), else blame the
+			// credentials.
+			if _, rerr := url.Parse(redacted); rerr != nil {
+				err = rerr
+			} else {
+				return nil, bad("malformed (percent-encode any '/', '@', ':', '?' or '#' in the user name and password)")
+			}
 		}
 		var ue *url.Error
 		if errors.As(err, &ue) {

@@ -68,6 +68,9 @@ func TestParseURLErrors(t *testing.T) {
 		{"ftp://u:hunter2@host:99999/", `invalid port "99999"`},
 		{"ftp://u:hun/ter2@host/", "malformed"},
 		{"ftp://u:hun#ter2@host/", "malformed"},
+		// A bad escape outside the credentials is named, not blamed on them.
+		{"ftp://u:hunter2@host/a%zz", `invalid URL escape "%zz"`},
+		{"ftp://u:hunter2@host/100%", `invalid URL escape "%"`},
 	}
 	for _, tt := range tests {
 		_, err := ParseURL(tt.raw)
