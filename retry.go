@@ -54,7 +54,8 @@ func (c *Client) backoff(attempt int) time.Duration {
 // meet: the network (a refused or reset connection, a timeout, a
 // connection that broke or ended before its reply), a data connection
 // that did not open or ended early, or a reply saying the trouble is
-// passing (421, 425, 426, 450, 451). A server's refusal (5xx, and 452,
+// passing (421, 425, 426, 450, 451). A greeting that did not come
+// within the timeout, a server's refusal (5xx, and 452,
 // "insufficient storage", which no retry mends soon), a certificate
 // that does not verify, an error of the local file system and the
 // caller's own cancellation are not.
@@ -77,7 +78,11 @@ func transient(err error) bool {
 	case errors.As(err, &cve), errors.As(err, &hne), errors.As(err, &uae), errors.As(err, &cie), errors.As(err, &ae):
 		return false
 	case errors.As(err, &oe):
-		return true
+		// A server that accepted the connection and sent no greeting
+		// within the whole timeout is not speaking FTP in the clear
+		// there (an implicit-TLS port, say): another try would only
+		// wait as long again.
+		return oe.Cmd != "" || oe.Conn != "control" || oe.Timeout == 0
 	case errors.As(err, &pe) && !isNetworkError(pe.Err):
 		return false // the local file system's
 	case errors.Is(err, ErrShortTransfer), errors.Is(err, ErrClosed),
