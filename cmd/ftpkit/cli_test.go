@@ -190,9 +190,9 @@ func TestNetrc(t *testing.T) {
 	}
 
 	_, stderr, code := ftpkit(t, "ls", "ftp://bob@"+s.Addr+"/")
-	want := fmt.Sprintf("ftpkit: ftp: no password for bob@%s (give it in the URL, the Connector or the netrc file)\n", host)
-	if code != 1 || stderr != want {
-		t.Errorf("user not in netrc: exit %d, stderr %q, want 1, %q", code, stderr, want)
+	want := fmt.Sprintf("ftpkit: no password for bob@%s: give it with -u bob:PASSWORD, in $FTPKIT_PASSWORD or in the netrc file (no terminal to ask on)\n", host)
+	if code != 5 || stderr != want {
+		t.Errorf("user not in netrc: exit %d, stderr %q, want 5, %q", code, stderr, want)
 	}
 
 	// A readable netrc with passwords is refused.
@@ -205,7 +205,7 @@ func TestNetrc(t *testing.T) {
 	// No entry for the host: anonymous, which this server refuses.
 	write("machine elsewhere login alice password x\n", 0o600)
 	_, stderr, code = ftpkit(t, "ls", noUser)
-	if code != 1 || !strings.HasPrefix(stderr, "ftpkit: login as anonymous on "+s.Addr+": ") {
+	if code != 5 || !strings.HasPrefix(stderr, "ftpkit: login as anonymous on "+s.Addr+": ") {
 		t.Errorf("anonymous refused: exit %d, stderr %q", code, stderr)
 	}
 }
@@ -237,21 +237,26 @@ func TestErrors(t *testing.T) {
 	}{
 		{"no command", nil, 2, "ftpkit: missing command"},
 		{"unknown command", []string{"fetch"}, 2, `ftpkit: unknown command "fetch"`},
+		{"local first", []string{"get", "file", serverURL(s, "x")}, 2, `ftpkit: "file" is not a URL: only the last argument may be a local name`},
+		{"put URL URL", []string{"put", serverURL(s, "a"), serverURL(s, "b")}, 2, "ftpkit: ftp://test:xxxxx@"},
+		{"percent in path", []string{"get", "ftp://test:right-password@" + s.Addr + "/100%"}, 2, `ftpkit: bad URL "ftp://test:xxxxx@` + s.Addr + `/100%": invalid URL escape "%"`},
 		{"unknown flag", []string{"ls", "--nope", "ftp://h/"}, 2, "ftpkit: unknown flag: --nope"},
-		{"missing URL", []string{"get"}, 2, "ftpkit: usage: ftpkit get URL [LOCAL]"},
-		{"too many", []string{"put", "a", "b", "c"}, 2, "ftpkit: usage: ftpkit put LOCAL URL"},
+		{"missing URL", []string{"get"}, 2, "ftpkit: usage: ftpkit get [flags] URL... [LOCAL]"},
+		{"put to a local name", []string{"put", "a", "b", "c"}, 2, `ftpkit: "c" is not a URL: the last argument of put is the URL to upload to`},
 		{"bad scheme", []string{"ls", "http://h/"}, 2, `ftpkit: bad URL "http://h/": scheme "http"`},
 		{"bad port", []string{"ls", "ftp://u:hunter2@h:99999/"}, 2, `ftpkit: bad URL "ftp://u:xxxxx@h:99999/"`},
 		{"no file name", []string{"get", serverURL(s, "dir/")}, 2, "ftpkit: ftp://test:xxxxx@"},
 		{"bad timeout", []string{"--timeout=0s", "ls", serverURL(s, "")}, 2, "ftpkit: --timeout must be positive"},
 		{"bad tls-reuse", []string{"--tls-reuse=maybe", "ls", serverURL(s, "")}, 2, "ftpkit: --tls-reuse must be on or off"},
 		{"tls flag without tls", []string{"--insecure", "ls", serverURL(s, "")}, 2, "ftpkit: --cacert, --insecure and --tls-reuse need"},
-		{"wrong password", []string{"ls", wrong}, 1, "ftpkit: login as test on " + s.Addr + ": ftp: PASS ****: 530"},
-		{"missing file", []string{"get", serverURL(s, "nope.txt"), filepath.Join(local, "nope.txt")}, 1, "ftpkit: get nope.txt: ftp: RETR nope.txt: 55"},
-		{"missing local", []string{"put", filepath.Join(local, "absent"), serverURL(s, "")}, 1, "ftpkit: put: open "},
-		{"local dir", []string{"put", local, serverURL(s, "")}, 1, "ftpkit: put: " + local + " is a directory"},
-		{"refused", []string{"ls", "ftp://test:x@127.0.0.1:1/"}, 1, "ftpkit: connect to 127.0.0.1:1: "},
-		{"list missing", []string{"ls", "-l", serverURL(s, "nodir")}, 1, "ftpkit: list nodir: "},
+		{"wrong password", []string{"ls", wrong}, 5, "ftpkit: login as test on " + s.Addr + ": ftp: PASS ****: 530"},
+		{"missing file", []string{"get", serverURL(s, "nope.txt"), filepath.Join(local, "nope.txt")}, 6, "ftpkit: get nope.txt: ftp: RETR nope.txt: 55"},
+		{"no match", []string{"get", "ftp://test:right-password@" + s.Addr + "/nope*.txt", local}, 6, "ftpkit: no match for nope*.txt"},
+		{"missing local", []string{"put", filepath.Join(local, "absent"), serverURL(s, "")}, 8, "ftpkit: put: stat "},
+		{"local dir", []string{"put", local, serverURL(s, "")}, 8, "ftpkit: put: " + local + " is a directory"},
+		{"refused", []string{"--retries=0", "ls", "ftp://test:x@127.0.0.1:1/"}, 3, "ftpkit: connect to 127.0.0.1:1: "},
+		{"list missing", []string{"ls", "-l", serverURL(s, "nodir")}, 6, "ftpkit: ls nodir: "},
+		{"rm missing", []string{"rm", serverURL(s, "nodir")}, 6, "ftpkit: rm nodir: "},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -283,7 +288,7 @@ func TestHelp(t *testing.T) {
 		t.Errorf("--help: exit %d, stderr %q, stdout:\n%s", code, stderr, out)
 	}
 	out, _, code = ftpkit(t, "get", "--help")
-	if code != 0 || !strings.Contains(out, "ftpkit get URL [LOCAL]") {
+	if code != 0 || !strings.Contains(out, "ftpkit get [flags] URL... [LOCAL]") {
 		t.Errorf("get --help: exit %d, stdout:\n%s", code, out)
 	}
 }
@@ -303,6 +308,8 @@ func shortRetr(c *ftptest.FakeConn) {
 			c.Reply("331 password please")
 		case "PASS":
 			c.Reply("230 in")
+		case "PWD":
+			c.Reply(`257 "/" is the current directory`)
 		case "TYPE":
 			c.Reply("200 ok")
 		case "EPSV":
@@ -333,8 +340,8 @@ func TestFailedDownloadLeavesNoFile(t *testing.T) {
 	if err := os.WriteFile(final, []byte("old"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, stderr, code := ftpkit(t, "get", "ftp://u:p@"+f.Addr+"/f", final)
-	if code != 1 || !strings.HasPrefix(stderr, "ftpkit: get f: ") || !strings.Contains(stderr, "transfer incomplete") {
+	_, stderr, code := ftpkit(t, "--retries=0", "get", "ftp://u:p@"+f.Addr+"/f", final)
+	if code != 9 || !strings.HasPrefix(stderr, "ftpkit: get f: ") || !strings.Contains(stderr, "transfer incomplete") {
 		t.Errorf("exit %d, stderr %q", code, stderr)
 	}
 	if names := entries(t, dir); !slices.Equal(names, []string{"f"}) {
@@ -346,7 +353,7 @@ func TestFailedDownloadLeavesNoFile(t *testing.T) {
 
 	// With no earlier file there is nothing at all.
 	os.Remove(final)
-	if _, _, code := ftpkit(t, "get", "ftp://u:p@"+f.Addr+"/f", final); code != 1 {
+	if _, _, code := ftpkit(t, "--retries=0", "get", "ftp://u:p@"+f.Addr+"/f", final); code != 9 {
 		t.Errorf("exit %d", code)
 	}
 	if names := entries(t, dir); len(names) != 0 {
@@ -365,7 +372,7 @@ func TestDebugHidesPassword(t *testing.T) {
 		t.Errorf("debug output lacks the exchange:\n%s", stderr)
 	}
 	_, stderr2, code := ftpkit(t, "-d", "-d", "-d", "ls", "ftp://test:wrong"+pw+"@"+s.Addr+"/")
-	if code != 1 {
+	if code != 5 {
 		t.Errorf("wrong password: exit %d", code)
 	}
 	if strings.Contains(stderr+stderr2, pw) {
@@ -416,6 +423,8 @@ func TestInterruptedDownloadLeavesNoFile(t *testing.T) {
 				c.Reply("331 password please")
 			case "PASS", "TYPE":
 				c.Reply("230 ok")
+			case "PWD":
+				c.Reply(`257 "/" is the current directory`)
 			case "EPSV":
 				d := c.Passive()
 				c.Reply(d.EPSVReply())
@@ -432,8 +441,8 @@ func TestInterruptedDownloadLeavesNoFile(t *testing.T) {
 	})
 	dir := t.TempDir()
 	var out, stderr bytes.Buffer
-	code := run(ctx, []string{"get", "ftp://u:p@" + f.Addr + "/f", filepath.Join(dir, "f")}, &out, &stderr)
-	if code != 1 || stderr.String() != "ftpkit: get f: interrupted\n" {
+	code := run(ctx, []string{"get", "ftp://u:p@" + f.Addr + "/f", filepath.Join(dir, "f")}, strings.NewReader(""), &out, &stderr)
+	if code != 130 || stderr.String() != "ftpkit: interrupted\n" {
 		t.Errorf("exit %d, stderr %q", code, stderr.String())
 	}
 	if names := entries(t, dir); len(names) != 0 {

@@ -69,7 +69,7 @@ func (o *options) demo(ctx context.Context) (err error) {
 	}
 	defer srv.Close()
 
-	p := &printer{w: o.stdout}
+	p := &printer{w: o.out}
 	p.line("ftpkit demo: an FTP session with an embedded server")
 	p.line("  server     goftp.io/server on %s, serving %s", srv.Addr, root)
 	p.line("")
@@ -188,7 +188,7 @@ func upload(ctx context.Context, c *ftp.Conn, src, remote string) (int64, error)
 		return 0, err
 	}
 	n, err := io.Copy(dc, f)
-	return n, finish(dc, err)
+	return n, dc.CloseWithError(err)
 }
 
 // download retrieves remote into the new file dst, through the library's
@@ -204,7 +204,7 @@ func download(ctx context.Context, c *ftp.Conn, remote, dst string) (int64, erro
 		return 0, err
 	}
 	n, err := io.Copy(f, dc)
-	if err = finish(dc, err); err != nil {
+	if err = dc.CloseWithError(err); err != nil {
 		return n, err
 	}
 	return n, f.Close()

@@ -2,114 +2,379 @@ package main
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
 	"strings"
+	"sync"
+	"syscall"
 
 	"github.com/spf13/cobra"
 
 	"github.com/ftpkit/ftp"
+	"github.com/ftpkit/ftp/listing"
 )
 
+// getFlags are the flags of get.
+type getFlags struct {
+	cont, noClobber, keepTime, recursive bool
+	jobs, segments                       int
+}
+
 func newGetCmd(o *options) *cobra.Command {
-	return &cobra.Command{
-		Use:   "get URL [LOCAL]",
-		Short: "Download a file",
-		Long: `get downloads the file of URL to LOCAL: by default the file's base name in
-the current directory, into LOCAL if it is a directory, or to standard
-output if LOCAL is "-". The file is written under a temporary name and
-renamed when the download is complete, so a failed download never leaves
-a partial file under the final name.`,
-		Args: argsUsage(1, 2),
+	var f getFlags
+	cmd := &cobra.Command{
+		Use:   "get [flags] URL... [LOCAL]",
+		Short: "Download files",
+		Long: `get downloads the file of each URL. With one URL, LOCAL names the file to
+write, or a directory to write it into; without LOCAL the file keeps its
+base name in the current directory. With several URLs, or wildcards
+('*', '[...]', matched against the server's listing), LOCAL must be a
+directory. LOCAL "-" is standard output. An argument written as a URL
+(scheme://...) is always a URL, never a local name.
+
+A regular file is written under a hidden temporary name beside it and
+renamed over it only when the whole file has arrived, so a failed or
+interrupted download never leaves a partial file, nor changes an existing
+one. An existing file keeps its permissions; a new one gets them from the
+umask. A destination that is not a regular file (/dev/null, a FIFO, a
+symbolic link to one) is written in place; a symbolic link to a regular
+file keeps the link and updates its target.
+
+-c appends the rest of the remote file to a shorter local one; -p sets the
+local file's time to the remote one's (like cp -p; by default the file gets
+the time of the download, as with curl); --segments N fetches one file over
+N connections at once; -j N downloads N files at once. With --no-clobber an
+existing file is left alone (and said so), not an error.`,
+		Args: argsUsage(1, -1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			local := ""
-			if len(args) == 2 {
-				local = args[1]
-			}
-			return o.get(cmd.Context(), args[0], local)
+			return o.get(cmd.Context(), args, f)
 		},
 	}
+	fl := cmd.Flags()
+	fl.BoolVarP(&f.cont, "continue", "c", false, "resume: append the rest of the remote file to the existing local one")
+	fl.BoolVarP(&f.noClobber, "no-clobber", "n", false, "do not overwrite existing files")
+	fl.BoolVarP(&f.keepTime, "preserve", "p", false, "give the local file the remote file's modification time")
+	fl.BoolVarP(&f.recursive, "recursive", "r", false, "download directories and everything below them")
+	fl.IntVarP(&f.jobs, "jobs", "j", 1, "download `N` files at once")
+	fl.IntVar(&f.segments, "segments", 0, "fetch each file in `N` ranges at once (default: 4 for files of 64 MiB or more, where the server allows)")
+	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
+		if f.jobs < 1 || f.segments < 0 {
+			return usageErrorf("-j must be at least 1 and --segments not negative")
+		}
+		o.maxConn = max(f.jobs, f.segments)
+		return nil
+	}
+	return cmd
 }
 
-// get downloads rawURL to local.
-func (o *options) get(ctx context.Context, rawURL, local string) error {
-	u, err := parseURL(rawURL)
-	if err != nil {
-		return err
+// A getJob is one file to download.
+type getJob struct {
+	c      *ftp.Client
+	remote string
+	local  string // "-": standard output
+	entry  listing.Entry
+	known  bool // entry is the file's, from a listing
+}
+
+// get downloads the URLs among args to the local destination, the last
+// argument if it is not a URL.
+func (o *options) get(ctx context.Context, args []string, f getFlags) error {
+	urls, local := args, ""
+	if last := args[len(args)-1]; !isURL(last) {
+		if len(args) == 1 {
+			return usageErrorf("%q is not a URL (ftp://, ftpes:// or ftps://)", last)
+		}
+		urls, local = args[:len(args)-1], last
 	}
-	name := path.Base(u.Path)
-	if u.Path == "" || strings.HasSuffix(u.Path, "/") || name == "." || name == ".." || name == "/" {
-		return usageErrorf("%s names no file", ftp.RedactURL(rawURL))
+	for _, a := range urls {
+		if !isURL(a) {
+			return usageErrorf("%q is not a URL: only the last argument may be a local name", a)
+		}
 	}
+	if f.recursive {
+		return o.getRecursive(ctx, urls, local, f)
+	}
+	if local == "-" && (f.cont || f.noClobber || f.keepTime || f.segments > 0) {
+		return usageErrorf("-c, -n, -p and --segments do not apply to standard output")
+	}
+	fails := &failures{o: o}
+	var jobs []getJob
+	several := len(urls) > 1
+	for _, raw := range urls {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		js, glob := o.fileJobs(ctx, raw, "get", fails)
+		jobs = append(jobs, js...)
+		several = several || glob
+	}
+	fails.add(o.getJobs(ctx, jobs, local, several, f))
+	return fails.err()
+}
+
+// getJobs downloads jobs to local (see get), several files or one.
+func (o *options) getJobs(ctx context.Context, jobs []getJob, local string, several bool, f getFlags) error {
+	fails := &failures{o: o}
+	if err := o.destinations(jobs, local, several); err != nil {
+		fails.add(err)
+		return fails.err()
+	}
+	jobs = o.dropDuplicates(jobs, fails)
 	if local == "-" {
-		c, err := o.connect(ctx, rawURL, u)
-		if err != nil {
-			return err
-		}
-		defer quit(ctx, c)
-		return fail("get "+u.Path, o.retrieve(ctx, c, u.Path, o.stdout))
+		fails.add(o.catJobs(ctx, jobs, "get", o.newMeter(baseOf(jobs), len(jobs), true)))
+		return fails.err()
 	}
-	if local == "" {
-		local = name
-	} else if fi, err := os.Stat(local); err == nil && fi.IsDir() {
-		local = filepath.Join(local, name)
-	}
-	return o.download(ctx, rawURL, u, local)
+	m := o.newMeter(baseOf(jobs), len(jobs), false)
+	o.runJobs(ctx, len(jobs), f.jobs, func(i int) {
+		fails.add(o.download(ctx, jobs[i], f, m))
+		m.fileDone()
+	})
+	m.finish(fails.first == nil)
+	return fails.err()
 }
 
-// download retrieves the file of u into a temporary file beside local,
-// then renames it to local.
-func (o *options) download(ctx context.Context, rawURL string, u *ftp.URL, local string) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(local), "."+filepath.Base(local)+".part-*")
+// fileJobs returns the files the URL raw names, for verb (get, cat):
+// one, or those its wildcards match. Failures go to fails. glob reports
+// whether the URL had wildcards.
+func (o *options) fileJobs(ctx context.Context, raw, verb string, fails *failures) (jobs []getJob, glob bool) {
+	r, err := o.remote(ctx, raw)
 	if err != nil {
-		return fail("get "+u.Path, err)
+		fails.add(err)
+		return nil, false
 	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
+	if r.u.IsDir() || path.Base(r.u.Path) == ".." || path.Base(r.u.Path) == "." {
+		fails.add(usageErrorf("%s names a directory (get -r downloads directories)", r.display))
+		return nil, false
+	}
+	pattern, glob := urlPattern(raw, r.u)
+	if !glob {
+		return []getJob{{c: r.c, remote: r.u.Path}}, false
+	}
+	ms, err := expand(ctx, r.c, pattern)
+	if err != nil {
+		fails.add(err)
+		return nil, true
+	}
+	for _, m := range ms {
+		if m.known && m.entry.Type == listing.TypeDir {
+			fails.add(exitErrorf(exitFailure, "%s %s: is a directory (get -r downloads directories)", verb, safe(m.path)))
+			continue
 		}
-	}()
-	c, err := o.connect(ctx, rawURL, u)
-	if err != nil {
-		return err
+		jobs = append(jobs, getJob{c: r.c, remote: m.path, entry: m.entry, known: m.known})
 	}
-	defer quit(ctx, c)
-	if err := o.retrieve(ctx, c, u.Path, f); err != nil {
-		return fail("get "+u.Path, err)
-	}
-	if err := f.Chmod(0o644); err != nil {
-		return fail("get "+u.Path, err)
-	}
-	if err := f.Close(); err != nil {
-		return fail("get "+u.Path, err)
-	}
-	return fail("get "+u.Path, os.Rename(f.Name(), local))
+	return jobs, true
 }
 
-// retrieve copies the remote file to w, with a progress bar when one is
-// to be shown. Without a bar, a copy to an *os.File goes through the
-// library's zero-copy path.
-func (o *options) retrieve(ctx context.Context, c *ftp.Conn, remote string, w io.Writer) error {
-	size := int64(-1)
-	if o.showProgress() {
-		// The 150 reply may announce the size; ask first in case not.
-		if n, err := c.Size(ctx, remote); err == nil {
-			size = n
+// baseOf describes the transfer of jobs on a progress bar: the file's
+// name when there is one.
+func baseOf(jobs []getJob) string {
+	if len(jobs) == 1 {
+		return path.Base(jobs[0].remote)
+	}
+	return ""
+}
+
+// destinations sets the local name of each job: in the directory local
+// (the current directory if "") when there are several files or local is
+// a directory, else local itself.
+func (o *options) destinations(jobs []getJob, local string, several bool) error {
+	if local == "-" {
+		for i := range jobs {
+			jobs[i].local = "-"
 		}
+		return nil
 	}
-	dc, err := c.Retr(ctx, remote)
-	if err != nil {
-		return err
+	dir := ""
+	switch fi, err := os.Stat(local); {
+	case local == "":
+		dir = "."
+	case err == nil && fi.IsDir():
+		dir = local
+	case several:
+		if err == nil {
+			err = syscall.ENOTDIR
+		}
+		return fail("get", &fs.PathError{Op: "open", Path: local, Err: unwrapErrno(err)})
+	case strings.HasSuffix(local, "/"):
+		return fail("get", &fs.PathError{Op: "open", Path: local, Err: unwrapErrno(err)})
 	}
-	if n := dc.Size(); n >= 0 {
-		size = n
+	for i := range jobs {
+		if dir == "" {
+			jobs[i].local = local
+			continue
+		}
+		jobs[i].local = filepath.Join(dir, path.Base(jobs[i].remote))
 	}
-	bar := o.newBar(size, path.Base(remote))
-	_, err = io.Copy(w, teeBar(dc, bar))
-	err = finish(dc, err)
-	done(bar, err == nil)
+	return nil
+}
+
+// unwrapErrno returns the errno inside err, if any, for a message that
+// names the path once.
+func unwrapErrno(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
 	return err
+}
+
+// dropDuplicates removes the jobs whose local file an earlier job
+// writes, and jobs whose remote base name cannot be a local name.
+func (o *options) dropDuplicates(jobs []getJob, fails *failures) []getJob {
+	seen := map[string]string{}
+	out := jobs[:0]
+	for _, j := range jobs {
+		if j.local != "-" {
+			if base := path.Base(j.remote); !validName(base) {
+				fails.add(exitErrorf(exitFailure, "get %s: the name cannot be a local file name", safe(j.remote)))
+				continue
+			}
+			if prev, ok := seen[j.local]; ok {
+				fails.add(exitErrorf(exitUsage, "get %s: %s is written already, from %s", safe(j.remote), j.local, safe(prev)))
+				continue
+			}
+			seen[j.local] = j.remote
+		}
+		out = append(out, j)
+	}
+	return out
+}
+
+// runJobs calls do for 0 to n-1, with up to parallel calls at once,
+// until the run is interrupted.
+func (o *options) runJobs(ctx context.Context, n, parallel int, do func(i int)) {
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, max(parallel, 1))
+	for i := range n {
+		select {
+		case sem <- struct{}{}:
+		case <-ctx.Done():
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { <-sem }()
+			do(i)
+		}()
+	}
+	wg.Wait()
+}
+
+// download downloads one file.
+func (o *options) download(ctx context.Context, j getJob, f getFlags, m *meter) error {
+	var opts []ftp.FileOption
+	if f.cont {
+		opts = append(opts, ftp.WithContinue())
+	}
+	if f.noClobber {
+		opts = append(opts, ftp.WithNoClobber())
+	}
+	if !f.keepTime {
+		opts = append(opts, ftp.WithoutModTime())
+	}
+	if f.segments > 0 {
+		opts = append(opts, ftp.WithSegments(f.segments))
+	}
+	if p := m.file(); p != nil {
+		// The bar needs the size, which not every server's 150 reply
+		// tells: ask for it.
+		size := int64(-1)
+		if j.known {
+			size = j.entry.Size
+		} else if e, err := j.c.Stat(ctx, j.remote); err == nil {
+			size = e.Size
+		}
+		opts = append(opts, ftp.WithProgress(func(done, total int64) {
+			if total < 0 {
+				total = size
+			}
+			p(done, total)
+		}))
+	}
+	err := j.c.Download(ctx, j.remote, j.local, opts...)
+	var pe *fs.PathError
+	switch {
+	case err == nil:
+		return nil
+	case f.noClobber && errors.Is(err, fs.ErrExist) && errors.As(err, &pe) && pe.Path == j.local:
+		if !o.quiet {
+			fmt.Fprintf(o.stderr, "ftpkit: get %s: %s exists, not overwritten (--no-clobber)\n", safe(j.remote), j.local)
+		}
+		return nil
+	case errors.Is(err, fs.ErrNotExist) && isRemoteError(err) && ctx.Err() == nil:
+		// vsftpd says "Failed to open file." for a directory too.
+		if e, serr := j.c.Stat(ctx, j.remote); serr == nil && e.Type == listing.TypeDir {
+			return exitErrorf(exitFailure, "get %s: is a directory (get -r downloads directories)", safe(j.remote))
+		}
+	}
+	return fail("get "+safe(j.remote), unwrapPath(err, j.remote))
+}
+
+// catJobs copies the remote files of jobs, one after the other, to
+// standard output, for verb (get, cat).
+func (o *options) catJobs(ctx context.Context, jobs []getJob, verb string, m *meter) error {
+	fails := &failures{o: o}
+	for _, j := range jobs {
+		if ctx.Err() != nil {
+			break
+		}
+		fails.add(o.cat(ctx, j, verb, m))
+		m.fileDone()
+	}
+	m.finish(fails.first == nil)
+	return fails.err()
+}
+
+// cat copies one remote file to standard output.
+func (o *options) cat(ctx context.Context, j getJob, verb string, m *meter) error {
+	p := m.file()
+	size := int64(-1)
+	if p != nil {
+		if j.known {
+			size = j.entry.Size
+		} else if e, err := j.c.Stat(ctx, j.remote); err == nil {
+			size = e.Size
+		}
+	}
+	rd, err := j.c.Open(ctx, j.remote)
+	if err != nil {
+		return fail(verb+" "+safe(j.remote), unwrapPath(err, j.remote))
+	}
+	defer rd.Close()
+	var src io.Reader = rd
+	if p != nil {
+		src = &countingReader{r: rd, size: size, f: p}
+	}
+	if _, err := io.Copy(o.out, src); err != nil {
+		return fail(verb+" "+safe(j.remote), unwrapPath(err, j.remote))
+	}
+	return fail(verb+" "+safe(j.remote), unwrapPath(rd.Close(), j.remote))
+}
+
+// countingReader reports the bytes read through it.
+type countingReader struct {
+	r    io.Reader
+	n    int64
+	size int64
+	f    func(done, total int64)
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	c.f(c.n, c.size)
+	return n, err
+}
+
+// getRecursive downloads directories through the mirror engine.
+func (o *options) getRecursive(ctx context.Context, urls []string, local string, f getFlags) error {
+	return usageErrorf("get -r is not available yet (it needs the mirror engine)")
 }

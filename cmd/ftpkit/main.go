@@ -1,26 +1,36 @@
-// Command ftpkit is a small FTP and FTPS client built on
+// Command ftpkit is an FTP and FTPS client built on
 // github.com/ftpkit/ftp.
 //
 // Usage:
 //
-//	ftpkit [flags] ls [-l] URL
-//	ftpkit [flags] get URL [LOCAL]
-//	ftpkit [flags] put LOCAL URL
-//	ftpkit [flags] demo
+//	ftpkit [flags] ls [-l] [-a] [-R] [--json] URL...
+//	ftpkit [flags] get [-c] [-p] [-j N] [--no-clobber] [--segments N] URL... [LOCAL]
+//	ftpkit [flags] put [-c] [-p] [-j N] [--no-clobber] [--temp] LOCAL... URL
+//	ftpkit [flags] cat URL...
+//	ftpkit [flags] stat [--json] URL...
+//	ftpkit [flags] rm [-r] [-f] URL...
+//	ftpkit [flags] mkdir [-p] URL...
+//	ftpkit [flags] rmdir URL...
+//	ftpkit [flags] mv URL DEST
+//	ftpkit [flags] quote URL COMMAND...
+//	ftpkit [flags] shell [URL]
+//	ftpkit version
+//	ftpkit demo
 //
-// URLs have the form ftp://[user[:password]@]host[:port]/path, or ftps://
-// for implicit TLS (port 990 by default). As with curl, the path is
-// relative to the login directory: ftp://host/dir/f names "dir/f" and
-// ftp://host//abs/f names "/abs/f". The user name, password and path are
-// percent-decoded. Without a user name the credentials come from the
-// netrc file ($NETRC or ~/.netrc) entry for the host, or else the login
-// is anonymous.
+// URLs have the form ftp://[user[:password]@]host[:port]/path, ftpes://
+// for explicit TLS (AUTH TLS) or ftps:// for implicit TLS (port 990 by
+// default). As with curl, the path is relative to the login directory:
+// ftp://host/dir/f names "dir/f" and ftp://host//abs/f names "/abs/f".
+// The user name, password and path are percent-decoded; '*' and '[...]'
+// in a path are wildcards, matched against the server's listing.
 //
-// The demo command starts an embedded FTP server on a loopback address
-// and shows a complete session against it.
+// Credentials: -u user[:password], else the URL's, else the netrc file
+// ($NETRC or ~/.netrc) entry for the host, else anonymous. A user name
+// without a password takes it from $FTPKIT_PASSWORD, the netrc file, or
+// a prompt on the terminal, so that no password need appear on a command
+// line.
 //
-// ftpkit exits with status 0 on success, 1 when an operation fails and 2
-// for a usage error.
+// The exit status tells what failed: see the README or "ftpkit --help".
 package main
 
 import (
@@ -29,31 +39,59 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"sync/atomic"
+	"syscall"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	code := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
-	stop()
-	os.Exit(code)
+	// A write to a closed pipe (ftpkit ls | head) fails with EPIPE,
+	// which ends the run cleanly, instead of killing the process
+	// before it can remove its temporary files.
+	signal.Ignore(syscall.SIGPIPE)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	go func() {
+		for s := range sigs {
+			if h := interruptHandler.Load(); h != nil && (*h)(s) {
+				continue
+			}
+			if ctx.Err() != nil {
+				// A second signal while the first is being handled:
+				// stop now.
+				os.Exit(signalStatus(s))
+			}
+			cancel(&interrupted{s})
+		}
+	}()
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
+// interruptHandler, when set, sees each signal first and reports
+// whether it took care of it: the shell uses it to interrupt a command
+// rather than the whole session.
+var interruptHandler atomic.Pointer[func(os.Signal) bool]
+
 // run runs the command line args and returns the exit status. Normal
-// output goes to stdout; errors, warnings, progress bars and protocol
-// traces go to stderr.
-func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	cmd := newRootCmd(&options{stdout: stdout, stderr: stderr})
+// output goes to stdout; errors, warnings, prompts, progress bars and
+// protocol traces go to stderr. A cancelled ctx ends the run as an
+// interrupt; its cause, if an *interrupted, names the signal.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	o := newOptions(stdin, stdout, stderr, cancel)
+	defer o.closeClients()
+	cmd := newRootCmd(o)
 	cmd.SetArgs(args)
-	cmd.SetOut(stdout)
+	cmd.SetIn(stdin)
+	cmd.SetOut(o.out)
 	cmd.SetErr(stderr)
 	err := cmd.ExecuteContext(ctx)
-	if err == nil {
-		return 0
+	var ue *usageError
+	if err != nil && o.runCtx == nil && !errors.As(err, &ue) {
+		// Cobra refused the command line before any command ran (an
+		// unknown command, say).
+		err = &usageError{err.Error()}
 	}
-	var oe *opError
-	if ctx.Err() != nil && errors.As(err, &oe) {
-		// Whatever broke, it broke because of the interrupt.
-		err = fail(oe.what, errors.New("interrupted"))
-	}
-	return report(stderr, err)
+	return o.exit(ctx, err)
 }

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"go.uber.org/goleak"
@@ -17,6 +18,9 @@ func TestMain(m *testing.M) {
 	// No test may read the real ~/.netrc: point NETRC at a file that does
 	// not exist, unless a test sets it with t.Setenv.
 	os.Setenv("NETRC", filepath.Join(os.TempDir(), "ftpkit-test-no-such-netrc"))
+	os.Unsetenv("FTPKIT_PASSWORD")
+	// Nor may a test ask for a password on the terminal it runs in.
+	openTTY = func() (*os.File, error) { return nil, os.ErrNotExist }
 	goleak.VerifyTestMain(m)
 }
 
@@ -25,7 +29,7 @@ func TestMain(m *testing.M) {
 func ftpkit(t *testing.T, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code = run(context.Background(), args, &out, &errb)
+	code = run(context.Background(), args, strings.NewReader(""), &out, &errb)
 	return out.String(), errb.String(), code
 }
 

@@ -1,10 +1,10 @@
 package main
 
 import (
-	"errors"
+	"context"
 	"fmt"
 	"io"
-	"strings"
+	"sync"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -12,7 +12,8 @@ import (
 	"github.com/ftpkit/ftp"
 )
 
-// options holds the global flags and the output streams of one run.
+// options holds the global flags, the output streams and the servers
+// of one run.
 type options struct {
 	active   bool
 	debug    int
@@ -22,8 +23,36 @@ type options struct {
 	insecure bool
 	tlsReuse string
 	quiet    bool
+	user     string // -u user[:password]
+	retries  int
 
-	stdout, stderr io.Writer
+	stdin          io.Reader
+	out            *output   // standard output
+	stdout, stderr io.Writer // as given; write to out, not stdout
+	cancel         context.CancelCauseFunc
+	runCtx         context.Context
+
+	mu      sync.Mutex
+	servers map[string]*server // by serverKey
+	secrets []string           // passwords, never printed
+	pending []string           // notes printed at the end of the run
+	maxConn int                // the pool size new Clients get
+
+	warnInsecure sync.Once
+}
+
+func newOptions(stdin io.Reader, stdout, stderr io.Writer, cancel context.CancelCauseFunc) *options {
+	o := &options{stdin: stdin, stdout: stdout, stderr: stderr, cancel: cancel, servers: map[string]*server{}}
+	o.out = &output{w: stdout, broken: func() { cancel(errBrokenPipe) }}
+	return o
+}
+
+// ctx returns the run's context, once a command has started.
+func (o *options) ctx() context.Context {
+	if o.runCtx == nil {
+		return context.Background()
+	}
+	return o.runCtx
 }
 
 // newRootCmd builds the command tree for one run.
@@ -31,13 +60,21 @@ func newRootCmd(o *options) *cobra.Command {
 	root := &cobra.Command{
 		Use:   "ftpkit",
 		Short: "ftpkit is an FTP and FTPS client",
-		Long: `ftpkit lists, downloads and uploads files over FTP and FTPS.
+		Long: `ftpkit lists, downloads, uploads and manages files over FTP and FTPS.
 
-URLs: ftp://[user[:password]@]host[:port]/path, or ftps://... for implicit
-TLS (port 990). The path is relative to the login directory, as in curl:
-ftp://host/dir/f is "dir/f", ftp://host//abs/f is "/abs/f". Without a user
-name, credentials come from the netrc entry for the host ($NETRC or
-~/.netrc), or else the login is anonymous.`,
+URLs: ftp://[user[:password]@]host[:port]/path; ftpes://... for explicit TLS
+(AUTH TLS), ftps://... for implicit TLS (port 990). The path is relative to
+the login directory, as in curl: ftp://host/dir/f is "dir/f",
+ftp://host//abs/f is "/abs/f". '*' and '[...]' in a path are wildcards,
+matched against the server's listing (percent-encode them, %2A and %5B, for
+a literal name).
+
+Credentials: -u user[:password], else the URL's, else the netrc entry for the
+host ($NETRC or ~/.netrc), else anonymous. A user without a password takes it
+from $FTPKIT_PASSWORD, the netrc file or a prompt on the terminal.
+
+` + exitStatusHelp,
+		Version:       versionString(),
 		SilenceErrors: true,
 		SilenceUsage:  true,
 		Args:          cobra.NoArgs,
@@ -45,25 +82,43 @@ name, credentials come from the netrc entry for the host ($NETRC or
 			return usageErrorf("missing command")
 		},
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			o.runCtx = cmd.Context()
 			return o.check()
 		},
 	}
-	root.CompletionOptions.DisableDefaultCmd = true
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error {
 		return &usageError{err.Error()}
 	})
 
 	f := root.PersistentFlags()
+	f.StringVarP(&o.user, "user", "u", "", "log in as `USER[:PASSWORD]` (without the password: $FTPKIT_PASSWORD, netrc or a prompt)")
 	f.BoolVar(&o.active, "active", false, "use active mode (PORT/EPRT) for data connections")
 	f.CountVarP(&o.debug, "debug", "d", "show the protocol on stderr (repeat, or --debug=N, for more)")
 	f.DurationVar(&o.timeout, "timeout", ftp.DefaultTimeout, "bound on each network wait")
+	f.IntVar(&o.retries, "retries", ftp.DefaultRetries, "times to retry an operation that failed for a passing reason")
 	f.BoolVar(&o.tls, "tls", false, "use explicit TLS (AUTH TLS, protected data) for ftp:// URLs")
 	f.StringVar(&o.cacert, "cacert", "", "verify the server with the PEM certificates in `FILE`")
 	f.BoolVar(&o.insecure, "insecure", false, "do not verify the server's TLS certificate (unsafe)")
 	f.StringVar(&o.tlsReuse, "tls-reuse", "on", "offer the control connection's TLS session on data connections (on|off)")
-	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar")
+	f.BoolVarP(&o.quiet, "quiet", "q", false, "no progress bar or retry messages")
 
-	root.AddCommand(newLsCmd(o), newGetCmd(o), newPutCmd(o), newDemoCmd(o))
+	root.AddCommand(
+		newLsCmd(o),
+		newGetCmd(o),
+		newPutCmd(o),
+		newCatCmd(o),
+		newStatCmd(o),
+		newRmCmd(o),
+		newMkdirCmd(o),
+		newRmdirCmd(o),
+		newMvCmd(o),
+		newQuoteCmd(o),
+		newShellCmd(o),
+		newVersionCmd(o),
+		newManCmd(o),
+		newDemoCmd(o),
+	)
 	return root
 }
 
@@ -75,67 +130,41 @@ func (o *options) check() error {
 	if o.debug < 0 {
 		return usageErrorf("--debug must not be negative")
 	}
+	if o.retries < 0 {
+		return usageErrorf("--retries must not be negative")
+	}
 	if o.tlsReuse != "on" && o.tlsReuse != "off" {
 		return usageErrorf("--tls-reuse must be on or off, not %q", o.tlsReuse)
 	}
 	return nil
 }
 
-// argsUsage accepts between min and max arguments, else reports the
-// command's usage line.
+// argsUsage accepts between min and max arguments (max < 0: any
+// number), else reports the command's usage line.
 func argsUsage(min, max int) cobra.PositionalArgs {
 	return func(cmd *cobra.Command, args []string) error {
-		if len(args) < min || len(args) > max {
+		if len(args) < min || max >= 0 && len(args) > max {
 			return usageErrorf("usage: %s", cmd.UseLine())
 		}
 		return nil
 	}
 }
 
-// A usageError is a misuse of the command line: exit status 2.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-
-func usageErrorf(format string, args ...any) error {
-	return &usageError{fmt.Sprintf(format, args...)}
+// note keeps a note for the end of the run: something the user should
+// know about a failure, printed after it.
+func (o *options) note(format string, args ...any) {
+	o.mu.Lock()
+	o.pending = append(o.pending, fmt.Sprintf(format, args...))
+	o.mu.Unlock()
 }
 
-// An opError is a failed operation: exit status 1. It prints as
-// "what: err".
-type opError struct {
-	what string
-	err  error
-}
-
-func (e *opError) Error() string {
-	if e.what == "" {
-		return e.err.Error()
+// notes prints the notes kept so far.
+func (o *options) notes() {
+	o.mu.Lock()
+	pending := o.pending
+	o.pending = nil
+	o.mu.Unlock()
+	for _, n := range pending {
+		fmt.Fprintf(o.stderr, "ftpkit: note: %s\n", o.scrub(n))
 	}
-	return e.what + ": " + e.err.Error()
-}
-
-func (e *opError) Unwrap() error { return e.err }
-
-// fail wraps err, if not nil, as the failure of what.
-func fail(what string, err error) error {
-	if err == nil {
-		return nil
-	}
-	return &opError{what, err}
-}
-
-// report prints err as one line on w and returns the exit status for it.
-// Operations fail with an *opError (1); anything else comes from parsing
-// the command line (2).
-// The lines of a multi-line server reply are joined with "; ".
-func report(w io.Writer, err error) int {
-	msg := strings.ReplaceAll(strings.TrimSpace(err.Error()), "\n", "; ")
-	var oe *opError
-	if errors.As(err, &oe) {
-		fmt.Fprintf(w, "ftpkit: %s\n", msg)
-		return 1
-	}
-	fmt.Fprintf(w, "ftpkit: %s (see 'ftpkit --help')\n", msg)
-	return 2
 }

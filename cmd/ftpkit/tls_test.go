@@ -72,7 +72,7 @@ func TestTLSVerification(t *testing.T) {
 	u := serverURL(s, "")
 
 	_, stderr, code := ftpkit(t, "--tls", "ls", u)
-	if code != 1 || !strings.HasPrefix(stderr, "ftpkit: connect to "+s.Addr+": ") || !strings.Contains(stderr, "certificate") {
+	if code != 4 || !strings.HasPrefix(stderr, "ftpkit: connect to "+s.Addr+": ") || !strings.Contains(stderr, "certificate") {
 		t.Errorf("untrusted CA: exit %d, stderr %q", code, stderr)
 	}
 
@@ -87,7 +87,7 @@ func TestTLSVerification(t *testing.T) {
 	bad := filepath.Join(t.TempDir(), "bad.pem")
 	os.WriteFile(bad, []byte("not a certificate"), 0o644)
 	_, stderr, code = ftpkit(t, "--tls", "--cacert", bad, "ls", u)
-	if code != 1 || !strings.HasPrefix(stderr, "ftpkit: read --cacert: no PEM certificate in ") {
+	if code != 4 || !strings.HasPrefix(stderr, "ftpkit: read --cacert: no PEM certificate in ") {
 		t.Errorf("bad --cacert: exit %d, stderr %q", code, stderr)
 	}
 }
@@ -122,6 +122,8 @@ func implicitServer(t *testing.T) (*ftptest.Fake, string) {
 				c.Reply("331 password please")
 			case "PASS", "PBSZ", "PROT", "TYPE":
 				c.Reply("230 ok")
+			case "PWD":
+				c.Reply(`257 "/" is the current directory`)
 			case "EPSV":
 				d := c.Passive()
 				c.Reply(d.EPSVReply())
@@ -159,7 +161,7 @@ func TestImplicitTLS(t *testing.T) {
 	}
 	// Without the CA the handshake fails before anything is sent.
 	_, stderr, code = ftpkit(t, "ls", u)
-	if code != 1 || !strings.HasPrefix(stderr, "ftpkit: connect to "+f.Addr+": ") {
+	if code != 4 || !strings.HasPrefix(stderr, "ftpkit: connect to "+f.Addr+": ") {
 		t.Errorf("untrusted ftps: exit %d, stderr %q", code, stderr)
 	}
 }
