@@ -120,7 +120,10 @@ func (l *lister) dir(ctx context.Context, c *ftp.Client, dir, label, rel string)
 		if l.f.recursive && e.Type == listing.TypeDir && validName(e.Name) {
 			subdirs = append(subdirs, e.Name)
 		}
-		return l.entry(e, joinRemote(rel, name), joinRemote(dir, e.Name))
+		if l.f.json {
+			name = joinRemote(rel, name) // relative to the directory ls was given
+		}
+		return l.entry(e, name, joinRemote(dir, e.Name))
 	}
 	keep := func(e listing.Entry) bool {
 		return l.f.all || !strings.HasPrefix(entryName(e), ".")
