@@ -176,13 +176,13 @@ func (o *options) exit(ctx context.Context, err error) int {
 	case errors.Is(cause, errBrokenPipe):
 		return exitPipe // quietly, as a process killed by SIGPIPE
 	case errors.As(cause, &sig):
-		o.notes()
 		fmt.Fprintf(o.stderr, "ftpkit: %v\n", sig)
+		o.notes()
 		return signalStatus(sig.sig)
 	case errors.Is(cause, context.Canceled):
 		// Cancelled without a signal (tests): as by SIGINT.
-		o.notes()
 		fmt.Fprintln(o.stderr, "ftpkit: interrupted")
+		o.notes()
 		return signalStatus(syscall.SIGINT)
 	}
 	var r *reported
