@@ -405,6 +405,28 @@ func TestProgressBar(t *testing.T) {
 	if code != 0 || stderr != "" {
 		t.Errorf("get --quiet: exit %d, stderr %q", code, stderr)
 	}
+
+	// To standard output: a bar only when standard output is not the
+	// terminal too.
+	_, stderr, code = ftpkit(t, "get", serverURL(s, "big.bin"), "-")
+	if code != 0 || stderr != "" {
+		t.Errorf("get - with stdout on the terminal: exit %d, stderr %q", code, stderr)
+	}
+	var out bytes.Buffer
+	isTerminal = func(w io.Writer) bool { return w != io.Writer(&out) }
+	errb := &bytes.Buffer{}
+	code = run(context.Background(), []string{"get", serverURL(s, "big.bin"), "-"}, strings.NewReader(""), &out, errb)
+	if code != 0 || !strings.Contains(errb.String(), "100%") || sha256.Sum256(out.Bytes()) != want {
+		t.Errorf("get - with stdout to a pipe: exit %d, stderr %q", code, errb.String())
+	}
+
+	// Several files at once: one bar.
+	into := t.TempDir()
+	writeRandom(t, filepath.Join(s.Root, "other.bin"), 2<<20)
+	_, stderr, code = ftpkit(t, "get", "-j", "2", serverURL(s, "big.bin"), "ftp://"+s.User+":"+s.Password+"@"+s.Addr+"/o*", into)
+	if code != 0 || !strings.Contains(stderr, "2/2 files") || !strings.Contains(stderr, "4.2 MB") {
+		t.Errorf("get -j 2: exit %d, stderr %q", code, stderr)
+	}
 }
 
 func TestInterruptedDownloadLeavesNoFile(t *testing.T) {
