@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
@@ -63,7 +64,9 @@ func (o *options) ls(ctx context.Context, args []string, f lsFlags) error {
 			return usageErrorf("%q is not a URL (ftp://, ftpes:// or ftps://)", a)
 		}
 	}
-	l := &lister{o: o, f: f, w: o.out, headers: len(args) > 1 || f.recursive}
+	w := bufio.NewWriterSize(o.out, 64<<10)
+	defer w.Flush()
+	l := &lister{o: o, f: f, w: w, headers: len(args) > 1 || f.recursive}
 	fails := &failures{o: o}
 	for _, raw := range args {
 		if ctx.Err() != nil {
@@ -137,6 +140,9 @@ func (l *lister) dir(ctx context.Context, c *ftp.Client, dir, label, rel string)
 		}
 		l.printed = true
 	}
+	// Whatever was listed is out before an error about it, or the next
+	// listing, is printed.
+	defer l.flush()
 	var err error
 	if l.f.unsorted {
 		started := false
@@ -182,6 +188,13 @@ func (l *lister) dir(ctx context.Context, c *ftp.Client, dir, label, rel string)
 		fails.add(l.dir(ctx, c, p, joinRemote(label, sub), joinRemote(rel, sub)))
 	}
 	return fails.err()
+}
+
+// flush writes out the lines kept in a buffer, if any.
+func (l *lister) flush() {
+	if f, ok := l.w.(interface{ Flush() error }); ok {
+		f.Flush()
+	}
 }
 
 // notDir looks at a path whose listing failed with err: if it is a file
