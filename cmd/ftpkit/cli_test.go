@@ -471,3 +471,45 @@ func TestInterruptedDownloadLeavesNoFile(t *testing.T) {
 		t.Errorf("interrupted download left %q", names)
 	}
 }
+
+// TestParallelAndSegments checks get and put of several files at once
+// (-j), local wildcards the shell left alone, and a segmented download.
+func TestParallelAndSegments(t *testing.T) {
+	s := ftptest.NewServer(t)
+	local := t.TempDir()
+	sums := map[string][32]byte{}
+	for _, n := range []string{"one.dat", "two.dat", "three.dat", "skip.txt"} {
+		sums[n] = writeRandom(t, filepath.Join(local, n), 200_000)
+	}
+	// The pattern reaches ftpkit as it is, as from a quoted argument.
+	mustRun(t, "put", "-j", "3", filepath.Join(local, "*.dat"), serverURL(s, ""))
+	if names := entries(t, s.Root); !slices.Equal(names, []string{"one.dat", "three.dat", "two.dat"}) {
+		t.Fatalf("put -j 3 *.dat: %q", names)
+	}
+	if s.PeakSessions() < 2 {
+		t.Errorf("put -j 3 used %d session at most", s.PeakSessions())
+	}
+	into := t.TempDir()
+	mustRun(t, "get", "-j", "3", "ftp://"+s.User+":"+s.Password+"@"+s.Addr+"/*.dat", into)
+	for _, n := range []string{"one.dat", "two.dat", "three.dat"} {
+		if sum(t, filepath.Join(into, n)) != sums[n] {
+			t.Errorf("%s differs", n)
+		}
+	}
+
+	big := writeRandom(t, filepath.Join(s.Root, "big.bin"), 8<<20)
+	dst := filepath.Join(into, "big.bin")
+	mustRun(t, "get", "--segments", "4", serverURL(s, "big.bin"), dst)
+	if sum(t, dst) != big {
+		t.Error("segmented download differs")
+	}
+	rests := 0
+	for _, c := range s.Commands() {
+		if strings.HasPrefix(c, "REST ") {
+			rests++
+		}
+	}
+	if rests < 3 {
+		t.Errorf("--segments 4: %d REST commands, want 3", rests)
+	}
+}

@@ -95,7 +95,7 @@ func (o *options) server(ctx context.Context, u *ftp.URL) (*server, error) {
 	if err != nil {
 		return nil, err
 	}
-	c, err := ftp.NewClientFromConnector(conn, o.clientOptions()...)
+	c, err := ftp.NewClientFromConnector(conn, o.clientOptions(u.Addr())...)
 	if err != nil {
 		return nil, fail("", err)
 	}
@@ -120,12 +120,7 @@ func (o *options) server(ctx context.Context, u *ftp.URL) (*server, error) {
 // isLoginError reports whether err is the server's refusal of the
 // login.
 func isLoginError(err error) bool {
-	var fe *ftp.Error
-	if !errors.As(err, &fe) {
-		return false
-	}
-	verb, _, _ := strings.Cut(strings.ToUpper(fe.Cmd), " ")
-	return verb == "USER" || verb == "PASS" || verb == "ACCT"
+	return errors.Is(err, ftp.ErrLoginRefused)
 }
 
 // closeClients ends every session of the run.
@@ -138,17 +133,22 @@ func (o *options) closeClients() {
 	}
 }
 
-// clientOptions returns the options of every Client of the run.
-func (o *options) clientOptions() []ftp.ClientOption {
+// clientOptions returns the options of a Client of the run, for the
+// server at addr.
+func (o *options) clientOptions(addr string) []ftp.ClientOption {
 	opts := []ftp.ClientOption{
 		ftp.WithMaxConns(max(ftp.DefaultMaxConns, o.maxConn)),
 		ftp.WithRetry(o.retries, 0, 0),
 	}
 	if !o.quiet {
 		opts = append(opts, ftp.WithRetryFunc(func(ev ftp.RetryEvent) {
-			msg := fmt.Sprintf("%s %s: %v; retrying in %v", strings.ToLower(ev.Op), printable.String(ev.Path), ev.Err, ev.Wait.Round(10*time.Millisecond))
+			what := strings.ToLower(ev.Op) + " " + printable.String(ev.Path)
+			if ev.Path == "" {
+				what = "connect to " + addr
+			}
+			msg := fmt.Sprintf("%s: %v; retry %d of %d in %v", what, ev.Err, ev.Attempt, o.retries, ev.Wait.Round(10*time.Millisecond))
 			if ev.Offset > 0 {
-				msg += fmt.Sprintf(" from byte %d", ev.Offset)
+				msg += fmt.Sprintf(", from byte %d", ev.Offset)
 			}
 			fmt.Fprintf(o.stderr, "ftpkit: %s\n", o.scrub(strings.ReplaceAll(msg, "\n", "; ")))
 		}))

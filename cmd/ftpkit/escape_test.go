@@ -71,7 +71,7 @@ func TestServerTextEscaped(t *testing.T) {
 	checkPrintable(t, "error", stderr)
 	s.Fail("RETR", 1, "451 \x1b[2Jbusy")
 	_, stderr, _ = ftpkit(t, "--retries=1", "get", serverURL(s, "del\x7f.txt"), t.TempDir())
-	if !strings.Contains(stderr, `451 \x1b[2Jbusy; retrying in`) {
+	if !strings.Contains(stderr, `451 \x1b[2Jbusy; retry 1 of 1 in`) {
 		t.Errorf("retry message: %q", stderr)
 	}
 	checkPrintable(t, "retry message", stderr)

@@ -22,7 +22,7 @@ const (
 	exitOK         = 0
 	exitFailure    = 1 // any other failure (a refusal the server gave no reason for, ...)
 	exitUsage      = 2 // the command line is wrong
-	exitConnect    = 3 // no connection: DNS, refused, unreachable, timeout, no greeting
+	exitConnect    = 3 // no connection: DNS, refused, unreachable, timeout, no greeting, too many sessions
 	exitTLS        = 4 // TLS: handshake, certificate, AUTH TLS refused
 	exitLogin      = 5 // login refused, or no password to give
 	exitNotFound   = 6 // the remote file or directory does not exist; no match for a wildcard
@@ -37,7 +37,7 @@ const exitStatusHelp = `Exit status:
   0    success
   1    other failure
   2    usage error
-  3    connection failed (DNS, refused, unreachable, timeout, no greeting)
+  3    connection failed (DNS, refused, unreachable, timeout, no greeting, too many sessions)
   4    TLS failure (handshake, certificate, AUTH TLS refused)
   5    login refused, or no password to give
   6    remote file or directory missing, or no match for a wildcard
@@ -259,8 +259,12 @@ func replyStatus(fe *ftp.Error) int {
 		return exitTLS
 	case fe.Cmd == "":
 		return exitConnect // the greeting: 421 too many connections, say
-	case verb == "USER" || verb == "PASS" || verb == "ACCT" || fe.Code == 530:
+	case errors.Is(fe, ftp.ErrLoginRefused):
 		return exitLogin
+	case verb == "USER" || verb == "PASS" || verb == "ACCT" || fe.Code == 421:
+		return exitConnect // a connection limit: proftpd refuses PASS for it
+	case fe.Code == 530:
+		return exitLogin // "not logged in"
 	case errors.Is(fe, fs.ErrNotExist):
 		return exitNotFound
 	case errors.Is(fe, fs.ErrPermission):

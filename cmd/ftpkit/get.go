@@ -309,13 +309,21 @@ func (o *options) download(ctx context.Context, j getJob, f getFlags, m *meter) 
 			fmt.Fprintf(o.stderr, "ftpkit: get %s: %s exists, not overwritten (--no-clobber)\n", safe(j.remote), j.local)
 		}
 		return nil
-	case errors.Is(err, fs.ErrNotExist) && isRemoteError(err) && ctx.Err() == nil:
-		// vsftpd says "Failed to open file." for a directory too.
+	case isRefusal(err) && ctx.Err() == nil:
+		// Servers word RETR of a directory in many ways (vsftpd:
+		// "Failed to open file.", as for a missing file).
 		if e, serr := j.c.Stat(ctx, j.remote); serr == nil && e.Type == listing.TypeDir {
 			return exitErrorf(exitFailure, "get %s: is a directory (get -r downloads directories)", safe(j.remote))
 		}
 	}
 	return fail("get "+safe(j.remote), unwrapPath(err, j.remote))
+}
+
+// isRefusal reports whether err is a server's refusal (a 4xx or 5xx
+// reply).
+func isRefusal(err error) bool {
+	var fe *ftp.Error
+	return errors.As(err, &fe) && fe.Code >= 400
 }
 
 // catJobs copies the remote files of jobs, one after the other, to
