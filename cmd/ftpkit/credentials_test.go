@@ -138,8 +138,21 @@ func (p *ptyOutput) String() string {
 // waitText waits for s in the output.
 func (p *ptyOutput) waitText(t *testing.T, s string) {
 	t.Helper()
+	p.waitAfter(t, 0, s)
+}
+
+// mark returns how much output has come so far, for waitAfter.
+func (p *ptyOutput) mark() int {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.b.Len()
+}
+
+// waitAfter waits for s in the output after the mark from.
+func (p *ptyOutput) waitAfter(t *testing.T, from int, s string) {
+	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(p.String(), s) {
+	for !strings.Contains(p.String()[from:], s) {
 		if time.Now().After(deadline) {
 			t.Fatalf("timed out waiting for %q; the terminal shows:\n%s", s, p.String())
 		}

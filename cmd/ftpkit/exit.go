@@ -171,10 +171,10 @@ func (o *options) exit(ctx context.Context, err error) int {
 	cause := context.Cause(ctx)
 	var sig *interrupted
 	switch {
-	case err == nil:
-		return exitOK
 	case errors.Is(cause, errBrokenPipe):
 		return exitPipe // quietly, as a process killed by SIGPIPE
+	case err == nil:
+		return exitOK
 	case errors.As(cause, &sig):
 		fmt.Fprintf(o.stderr, "ftpkit: %v\n", sig)
 		o.notes()

@@ -741,7 +741,7 @@ func (sh *shell) help(ctx context.Context, args []string) error {
 	}
 	var names []string
 	for name, c := range shellCommands {
-		if name == c.usage || strings.HasPrefix(c.usage, name) {
+		if strings.HasPrefix(c.usage, name) { // not the aliases of bye
 			names = append(names, name)
 		}
 	}

@@ -144,33 +144,31 @@ func TestShellTerminal(t *testing.T) {
 	}
 	defer tty.Close()
 	out := readPTY(tty)
-	typeLine := func(s string) {
+	// send types keys and returns the mark of the output before them.
+	send := func(keys string) int {
 		t.Helper()
-		io.WriteString(tty, s)
-		time.Sleep(50 * time.Millisecond) // let readline take the keys in
+		m := out.mark()
+		io.WriteString(tty, keys)
+		return m
 	}
 	out.waitText(t, "ftpkit 127.0.0.1:/> ")
-	typeLine("cd di\t")
-	out.waitText(t, "cd dir/")
-	typeLine("\r")
-	out.waitText(t, "ftpkit 127.0.0.1:/dir> ")
-	typeLine("get a\t")
-	out.waitText(t, "get a.txt ")
-	typeLine("\r")
-	typeLine("ls su\t")
-	out.waitText(t, "ls sub/")
-	typeLine("\r")
-	out.waitText(t, "c.txt")
-	typeLine("half a line\x03") // ^C: a new line, the session goes on
-	typeLine("cd ..\r")
-	out.waitText(t, "ftpkit 127.0.0.1:/> ")
-	typeLine("get wi\t")
-	out.waitText(t, `get with\ space.txt `)
-	typeLine("\r")
+	out.waitAfter(t, send("cd di\t"), "cd dir/")
+	out.waitAfter(t, send("\r"), "ftpkit 127.0.0.1:/dir> ")
+	out.waitAfter(t, send("get a\t"), "get a.txt ")
+	out.waitAfter(t, send("\r"), "ftpkit 127.0.0.1:/dir> ")
+	out.waitAfter(t, send("ls su\t"), "ls sub/")
+	m := send("\r")
+	out.waitAfter(t, m, "c.txt")
+	out.waitAfter(t, m, "ftpkit 127.0.0.1:/dir> ")
+	out.waitAfter(t, send("half a line"), "half a line")
+	out.waitAfter(t, send("\x03"), "ftpkit 127.0.0.1:/dir> ") // ^C: a new line, the session goes on
+	out.waitAfter(t, send("cd ..\r"), "ftpkit 127.0.0.1:/> ")
+	out.waitAfter(t, send("get wi\t"), `get with\ space.txt `)
+	out.waitAfter(t, send("\r"), "ftpkit 127.0.0.1:/> ")
 	// ^C during a command interrupts the command, not the session.
 	writeRandom(t, filepath.Join(s.Root, "big.bin"), 4<<20)
 	s.StallData("RETR", 1, 1<<20, stall)
-	typeLine("get big.bin\r")
+	send("get big.bin\r")
 	waitFor(t, "1 MiB of big.bin", func() bool {
 		parts, _ := filepath.Glob(filepath.Join(local, ".big.bin.ftpkit-*.part"))
 		if len(parts) != 1 {
@@ -179,11 +177,11 @@ func TestShellTerminal(t *testing.T) {
 		fi, err := os.Stat(parts[0])
 		return err == nil && fi.Size() == 1<<20
 	})
-	typeLine("\x03")
-	out.waitText(t, "ftpkit: interrupted")
-	typeLine("pwd\r")
-	out.waitText(t, "pwd\r\n/\r\n")
-	typeLine("bye\r")
+	m = send("\x03")
+	out.waitAfter(t, m, "ftpkit: interrupted")
+	out.waitAfter(t, m, "ftpkit 127.0.0.1:/> ")
+	out.waitAfter(t, send("pwd\r"), "pwd\r\n/\r\n")
+	send("bye\r")
 	done := make(chan struct{})
 	go func() { cmd.Wait(); close(done) }()
 	select {
@@ -201,5 +199,43 @@ func TestShellTerminal(t *testing.T) {
 	history, _ := os.ReadFile(filepath.Join(home, ".ftpkit_history"))
 	if !strings.Contains(string(history), "cd dir/\n") || strings.Contains(string(history), "half a line") {
 		t.Errorf("history:\n%s", history)
+	}
+}
+
+// TestShellOpenPrompt checks open with a user and no password in the
+// shell on a terminal: the password is asked for without echo, between
+// two lines that readline reads.
+func TestShellOpenPrompt(t *testing.T) {
+	s := secretServer(t)
+	cmd := command(t, "shell")
+	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+	tty, err := pty.Start(cmd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer tty.Close()
+	out := readPTY(tty)
+	out.waitText(t, "ftpkit> ")
+	open := func(password string) int {
+		t.Helper()
+		m := out.mark()
+		io.WriteString(tty, "open ftp://alice@"+s.Addr+"/\r")
+		out.waitAfter(t, m, "Password for alice@127.0.0.1: ")
+		m = out.mark()
+		io.WriteString(tty, password+"\r")
+		return m
+	}
+	m := open("not-" + secret)
+	out.waitAfter(t, m, "ftpkit: login as alice")
+	out.waitAfter(t, m, "ftpkit> ")
+	m = open(secret)
+	out.waitAfter(t, m, "ftpkit 127.0.0.1:/> ")
+	if strings.Contains(out.String()[m:], secret) {
+		t.Errorf("the password was echoed:\n%s", out)
+	}
+	io.WriteString(tty, "bye\r")
+	cmd.Wait()
+	if code := cmd.ProcessState.ExitCode(); code != 0 {
+		t.Errorf("exit %d; terminal:\n%s", code, out)
 	}
 }
