@@ -447,6 +447,10 @@ func TestInterruptedDownloadLeavesNoFile(t *testing.T) {
 				c.Reply("230 ok")
 			case "PWD":
 				c.Reply(`257 "/" is the current directory`)
+			case "ABOR":
+				c.Reply("226 aborted")
+			case "NOOP":
+				c.Reply("200 ok")
 			case "EPSV":
 				d := c.Passive()
 				c.Reply(d.EPSVReply())
