@@ -312,11 +312,12 @@ func modeString(e listing.Entry) string {
 	return string(b)
 }
 
-// permKnown reports whether the listing gave e's permissions: a LIST
-// line does, an MLSx line only with the UNIX.mode fact.
+// permKnown reports whether the listing gave e's permissions: a Unix
+// LIST line does (no permission at all reads as not given: DOS and other
+// formats have none), an MLSx line only with the UNIX.mode fact.
 func permKnown(e listing.Entry) bool {
 	if e.Facts == "" {
-		return true
+		return e.Mode.Perm() != 0
 	}
 	_, ok := e.Facts.Get("unix.mode")
 	return ok
