@@ -49,7 +49,6 @@ func parseURL(raw string) (*ftp.URL, error) {
 type remote struct {
 	*server
 	u       *ftp.URL
-	raw     string // as given, for wildcards; never printed
 	display string // the URL without its password, for messages
 }
 
@@ -67,7 +66,7 @@ func (o *options) remote(ctx context.Context, raw string) (*remote, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &remote{server: s, u: u, raw: raw, display: u.Redacted()}, nil
+	return &remote{server: s, u: u, display: u.Redacted()}, nil
 }
 
 // serverKey identifies a server and login: the URLs of one run that
