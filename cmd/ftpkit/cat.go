@@ -8,7 +8,7 @@ import (
 
 func newCatCmd(o *options) *cobra.Command {
 	return &cobra.Command{
-		Use:   "cat URL...",
+		Use:   "cat [flags] URL...",
 		Short: "Print remote files",
 		Long: `cat copies the remote file of each URL, one after the other, to standard
 output, as they are (the content is not escaped: pipe it to a pager or a

@@ -11,7 +11,7 @@ import (
 func newMkdirCmd(o *options) *cobra.Command {
 	var parents bool
 	cmd := &cobra.Command{
-		Use:   "mkdir [-p] URL...",
+		Use:   "mkdir [flags] URL...",
 		Short: "Make remote directories",
 		Long: `mkdir makes the remote directory of each URL (MKD). With -p it makes the
 missing parents too, and an existing directory is no error.`,
@@ -41,7 +41,7 @@ func (o *options) mkdir(ctx context.Context, urls []string, parents bool) error 
 
 func newRmdirCmd(o *options) *cobra.Command {
 	return &cobra.Command{
-		Use:   "rmdir URL...",
+		Use:   "rmdir [flags] URL...",
 		Short: "Remove empty remote directories",
 		Long:  `rmdir removes the empty remote directory of each URL (RMD).`,
 		Args:  argsUsage(1, -1),

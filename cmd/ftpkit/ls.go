@@ -24,7 +24,7 @@ type lsFlags struct {
 func newLsCmd(o *options) *cobra.Command {
 	var f lsFlags
 	cmd := &cobra.Command{
-		Use:   "ls [-l] [-a] [-R] [--json] URL...",
+		Use:   "ls [flags] URL...",
 		Short: "List remote directories",
 		Long: `ls lists the remote directory of each URL: the names, one a line, sorted
 (byte order, the same on every server), without "." and ".." and, unless

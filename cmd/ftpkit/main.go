@@ -3,9 +3,9 @@
 //
 // Usage:
 //
-//	ftpkit [flags] ls [-l] [-a] [-R] [--json] URL...
-//	ftpkit [flags] get [-c] [-p] [-j N] [--no-clobber] [--segments N] URL... [LOCAL]
-//	ftpkit [flags] put [-c] [-p] [-j N] [--no-clobber] [--temp] LOCAL... URL
+//	ftpkit [flags] ls [-l] [-a] [-R] [-U] [--json] URL...
+//	ftpkit [flags] get [-c] [-n] [-p] [-j N] [--segments N] URL... [LOCAL]
+//	ftpkit [flags] put [-c] [-n] [-p] [-j N] [--temp] LOCAL... URL
 //	ftpkit [flags] cat URL...
 //	ftpkit [flags] stat [--json] URL...
 //	ftpkit [flags] rm [-r] [-f] URL...
@@ -15,6 +15,8 @@
 //	ftpkit [flags] quote URL COMMAND...
 //	ftpkit [flags] shell [URL]
 //	ftpkit version
+//	ftpkit completion bash|zsh|fish|powershell
+//	ftpkit man DIR
 //	ftpkit demo
 //
 // URLs have the form ftp://[user[:password]@]host[:port]/path, ftpes://
@@ -30,7 +32,8 @@
 // a prompt on the terminal, so that no password need appear on a command
 // line.
 //
-// The exit status tells what failed: see the README or "ftpkit --help".
+// The exit status tells what failed: see the README, docs/cli.md or
+// "ftpkit --help".
 package main
 
 import (

@@ -10,7 +10,7 @@ import (
 
 func newManCmd(o *options) *cobra.Command {
 	return &cobra.Command{
-		Use:   "man DIR",
+		Use:   "man [flags] DIR",
 		Short: "Write the manual pages",
 		Long: `man writes a manual page for ftpkit and each of its commands (ftpkit.1,
 ftpkit-get.1, ...) into the directory DIR, made if needed. Install them

@@ -12,7 +12,7 @@ import (
 
 func newMvCmd(o *options) *cobra.Command {
 	return &cobra.Command{
-		Use:   "mv URL DEST",
+		Use:   "mv [flags] URL DEST",
 		Short: "Rename or move a remote file",
 		Long: `mv renames the remote file or directory of URL to DEST (RNFR, RNTO), on
 the same server: DEST is a URL of that server, or a path read as URL paths

@@ -12,7 +12,7 @@ import (
 
 func newQuoteCmd(o *options) *cobra.Command {
 	return &cobra.Command{
-		Use:   "quote URL COMMAND...",
+		Use:   "quote [flags] URL COMMAND...",
 		Short: "Send raw commands and print the replies",
 		Long: `quote logs in to the server of URL and sends each COMMAND as it is (one
 argument, one command: quote ftp://host/ "SITE HELP" SYST), printing each

@@ -18,7 +18,7 @@ type rmFlags struct{ recursive, force bool }
 func newRmCmd(o *options) *cobra.Command {
 	var f rmFlags
 	cmd := &cobra.Command{
-		Use:   "rm [-r] [-f] URL...",
+		Use:   "rm [flags] URL...",
 		Short: "Remove remote files",
 		Long: `rm removes the remote file of each URL (DELE). A directory is removed only
 with -r, with everything below it (symbolic links are removed, not

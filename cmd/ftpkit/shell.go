@@ -24,7 +24,7 @@ import (
 
 func newShellCmd(o *options) *cobra.Command {
 	return &cobra.Command{
-		Use:   "shell [URL]",
+		Use:   "shell [flags] [URL]",
 		Short: "Run an interactive session",
 		Long: `shell runs an interactive session, on the server of URL if given (and in
 its directory, if the URL names one). On a terminal it has line editing,

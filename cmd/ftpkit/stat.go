@@ -15,7 +15,7 @@ import (
 func newStatCmd(o *options) *cobra.Command {
 	var asJSON bool
 	cmd := &cobra.Command{
-		Use:   "stat [--json] URL...",
+		Use:   "stat [flags] URL...",
 		Short: "Show what the server knows of remote files",
 		Long: `stat prints the type, size, modification time (UTC, with its precision),
 permissions, owner and group of the remote file or directory of each URL,
