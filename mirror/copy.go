@@ -273,4 +273,3 @@ func (c *countReader) Read(p []byte) (int, error) {
 	}
 	return n, err
 }
-
