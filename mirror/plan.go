@@ -352,15 +352,20 @@ func (p *planner) entry(j *dirJob, s, t *listing.Entry, add func(Action, error))
 	}
 	if s == nil {
 		switch {
-		case isTempName(t.Name) && t.Type != listing.TypeDir:
+		case isTempName(t.Name) && t.Type == listing.TypeFile:
 			add(Action{Kind: Delete, Path: rel, Reason: "leftover temporary file", temp: true}, nil)
 		case p.opts.Delete:
 			add(Action{Kind: Delete, Path: rel, Reason: "not in the source", Dir: t.Type == listing.TypeDir}, nil)
 		}
 		return nil
 	}
-	if isTempName(s.Name) {
+	switch {
+	case isTempName(s.Name) && s.Type == listing.TypeFile:
 		add(Action{Kind: Skip, Path: rel, Reason: "a temporary file of ftpkit"}, nil)
+		return nil
+	case isTempName(s.Name):
+		// Made here, it could take the place of a file being written.
+		add(Action{Path: rel}, &fs.PathError{Op: "refuse", Path: quotePath(rel), Err: fmt.Errorf("%w: a %s named as a temporary file", ErrUnsafe, s.Type)})
 		return nil
 	}
 	switch s.Type {
@@ -413,7 +418,7 @@ func (p *planner) file(rel string, s, t *listing.Entry, add func(Action, error))
 	}
 	if s.Size >= 0 && t.Size >= 0 && s.Size != t.Size {
 		a.Reason = "size differs"
-		if p.opts.Continue && t.Size < s.Size && o != older {
+		if p.opts.Continue && t.Size < s.Size && (o == older || o == same) {
 			a.Reason = fmt.Sprintf("partial copy: %d of %d bytes", t.Size, s.Size)
 			a.resume = true
 		}
