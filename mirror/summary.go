@@ -9,24 +9,24 @@ import (
 
 // A Summary tells what Apply did.
 type Summary struct {
-	Copied  int // files copied
-	Made    int // directories made
-	Linked  int // symbolic links made
-	Timed   int // files whose time alone was set
-	Deleted int // entries deleted (a directory with its contents counts once)
-	Cleaned int // leftover temporary files removed
-	Skipped int // entries up to date, or not to be mirrored (see Notes and the plan's reasons)
-	Failed  int // entries that failed, unsafe ones included
+	Copied  int `json:"copied"`  // files copied
+	Made    int `json:"made"`    // directories made
+	Linked  int `json:"linked"`  // symbolic links made
+	Timed   int `json:"timed"`   // files whose time alone was set
+	Deleted int `json:"deleted"` // entries deleted (a directory with its contents counts once)
+	Cleaned int `json:"cleaned"` // leftover temporary files removed
+	Skipped int `json:"skipped"` // entries up to date, or not to be mirrored (see Notes and the plan's reasons)
+	Failed  int `json:"failed"`  // entries that failed, unsafe ones included
 
-	Bytes   int64         // bytes copied
-	Elapsed time.Duration // from start to end
+	Bytes   int64         `json:"bytes"`   // bytes copied
+	Elapsed time.Duration `json:"elapsed"` // from start to end, in nanoseconds in JSON
 
 	// Failures lists the first maxFailures failures, in the order they
 	// happened.
-	Failures []Failure
+	Failures []Failure `json:"failures"`
 	// Notes are remarks on the whole mirror: a comparison narrowed, the
 	// deletions withheld, a stop at MaxErrors.
-	Notes []string
+	Notes []string `json:"notes"`
 }
 
 // maxFailures bounds Summary.Failures.
