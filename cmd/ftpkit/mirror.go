@@ -75,11 +75,11 @@ func (o *options) mirror(ctx context.Context, source, target string, mf *mirrorF
 	if mf.opts.MaxErrors < 0 {
 		return usageErrorf("--max-errors must not be negative")
 	}
-	src, err := o.mirrorTree(source, mf.opts.Parallel)
+	src, err := o.mirrorTree(ctx, source, mf.opts.Parallel)
 	if err != nil {
 		return err
 	}
-	dst, err := o.mirrorTree(target, mf.opts.Parallel)
+	dst, err := o.mirrorTree(ctx, target, mf.opts.Parallel)
 	if err != nil {
 		return err
 	}
@@ -95,7 +95,7 @@ func (o *options) mirror(ctx context.Context, source, target string, mf *mirrorF
 	var pr *mirrorProgress
 	switch {
 	case o.quiet:
-	case o.showProgress():
+	case o.showProgress(false):
 		pr = newBars(o.stderr)
 	default:
 		pr = &mirrorProgress{lines: o.stderr}
@@ -125,31 +125,22 @@ type cliTree struct {
 	client *ftp.Client
 }
 
-// mirrorTree opens the tree arg names: a URL or a local directory.
-func (o *options) mirrorTree(arg string, parallel int) (*cliTree, error) {
-	if !strings.Contains(arg, "://") {
+// mirrorTree opens the tree arg names: a URL (its Client, with the
+// run's credentials, TLS and retry settings, and at least parallel
+// sessions) or a local directory.
+func (o *options) mirrorTree(ctx context.Context, arg string, parallel int) (*cliTree, error) {
+	if !isURL(arg) {
 		if arg == "" {
 			return nil, usageErrorf("empty directory name")
 		}
 		return &cliTree{tree: mirror.Local(arg)}, nil
 	}
-	u, err := parseURL(arg)
+	o.maxConn = max(o.maxConn, parallel)
+	r, err := o.remote(ctx, arg)
 	if err != nil {
 		return nil, err
 	}
-	dopts, err := o.dialOptions(u)
-	if err != nil {
-		return nil, err
-	}
-	copts := []ftp.ClientOption{ftp.WithMaxConns(parallel)}
-	for _, d := range dopts {
-		copts = append(copts, d)
-	}
-	c, err := ftp.NewClient(arg, copts...)
-	if err != nil {
-		return nil, fail("", err)
-	}
-	return &cliTree{tree: mirror.Remote(c, u.Path), client: c}, nil
+	return &cliTree{tree: mirror.Remote(r.c, r.u.Path), client: r.c}, nil
 }
 
 // printPlan prints the plan, one action a line (or a JSON object a
@@ -337,4 +328,3 @@ func (m *mirrorProgress) wait() {
 	m.mu.Unlock()
 	m.p.Wait()
 }
-

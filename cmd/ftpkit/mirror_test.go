@@ -24,7 +24,7 @@ func mirrorURL(s *ftptest.Server, p string) string {
 // runMirror runs ftpkit with args and returns its output and status.
 func runMirror(args ...string) (stdout, stderr string, code int) {
 	var out, errb bytes.Buffer
-	code = run(context.Background(), args, &out, &errb)
+	code = run(context.Background(), args, strings.NewReader(""), &out, &errb)
 	return out.String(), errb.String(), code
 }
 

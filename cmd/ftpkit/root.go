@@ -114,6 +114,7 @@ from $FTPKIT_PASSWORD, the netrc file or a prompt on the terminal.
 		newRmdirCmd(o),
 		newMvCmd(o),
 		newQuoteCmd(o),
+		newMirrorCmd(o),
 		newShellCmd(o),
 		newVersionCmd(o),
 		newManCmd(o),
