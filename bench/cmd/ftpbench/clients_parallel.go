@@ -146,18 +146,20 @@ func (e *env) seg(o op) *exec.Cmd {
 	return exec.Command(e.benchclient, args...)
 }
 
-// mirrorCLI runs the mirror command of the ftpkit CLI.
+// mirrorCLI runs the mirror command of the ftpkit CLI:
 //
-// TODO(ftpkit mirror): adjust to the command's real syntax. Assumed here:
-// ftpkit mirror -P N ftp://USER:PASS@HOST:PORT/DIR LOCALDIR, which makes
-// LOCALDIR a copy of DIR (files and directories; LOCALDIR may exist) with N
-// transfers at once, and transfers nothing when they are already equal.
+//	ftpkit mirror -q -P N ftp://USER:PASS@HOST:PORT/DIR LOCALDIR
+//
+// which makes LOCALDIR (made if missing) a copy of DIR with N transfers
+// (and directory listings) at once over at most N sessions, and copies
+// nothing when they are already equal. -q leaves out the line per file
+// it prints when stderr is not a terminal, as -q does for rclone.
 func (e *env) mirrorCLI(o op) *exec.Cmd {
 	if o.kind != "mirror" && o.kind != "resync" {
 		return nil
 	}
 	url := fmt.Sprintf("ftp://%s:%s@%s/%s", ftpUser, ftpPass, o.addr, o.remote)
-	return exec.Command(e.ftpkitCLI, "mirror", "-P", fmt.Sprint(o.n), url, o.local)
+	return exec.Command(e.ftpkitCLI, "mirror", "-q", "-P", fmt.Sprint(o.n), url, o.local)
 }
 
 // lftpGetP runs lftp for "pool" as one get command naming every file, with
