@@ -16,8 +16,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ftpkit/ftp"
-	"github.com/ftpkit/ftp/ftptest"
 	"github.com/ftpkit/ftp/mirror"
 )
 
@@ -122,18 +120,6 @@ func ctxT(t testing.TB, d time.Duration) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), d)
 	t.Cleanup(cancel)
 	return ctx
-}
-
-// ftClient returns a Client for the ftptest.Server srv.
-func ftClient(t testing.TB, srv *ftptest.Server, opts ...ftp.ClientOption) *ftp.Client {
-	t.Helper()
-	opts = append([]ftp.ClientOption{ftp.WithTimeout(10 * time.Second), ftp.WithoutNetrc(), ftp.WithRetry(2, time.Millisecond, 10*time.Millisecond)}, opts...)
-	c, err := ftp.NewClient(srv.URL, opts...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { c.Close() })
-	return c
 }
 
 // planOf returns the plan's actions as strings, and its errors.

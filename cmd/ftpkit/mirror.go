@@ -263,6 +263,8 @@ func (m *mirrorProgress) count(plan iter.Seq2[mirror.Action, error]) iter.Seq2[m
 // report takes an event of the mirror.
 func (m *mirrorProgress) report(e mirror.Event) {
 	if m.p == nil {
+		m.mu.Lock()
+		defer m.mu.Unlock()
 		if e.State == mirror.Finished {
 			if e.Err != nil {
 				fmt.Fprintf(m.lines, "failed: %s\n", strings.ReplaceAll(e.Err.Error(), "\n", "; "))
