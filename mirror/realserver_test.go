@@ -110,6 +110,7 @@ func TestRealServers(t *testing.T) {
 	for _, kind := range realserver.Kinds {
 		for _, mode := range []realserver.TLSMode{realserver.None, realserver.Explicit} {
 			t.Run(fmt.Sprintf("%s/%s", kind, mode), func(t *testing.T) {
+				t.Parallel()
 				srv := realserver.Start(t, kind, realserver.Config{TLS: mode})
 				c := rsClient(t, srv, 8)
 				t.Run("download", func(t *testing.T) {
