@@ -189,8 +189,17 @@ func isRoutineSkip(reason string) bool {
 
 // printSummary prints what a mirror did in one line.
 func printSummary(w io.Writer, s mirror.Summary) {
-	fmt.Fprintf(w, "%d copied (%s), %d directories made, %d deleted, %d skipped, %d failed in %s\n",
-		s.Copied, size(s.Bytes), s.Made, s.Deleted, s.Skipped, s.Failed, s.Elapsed.Round(time.Millisecond))
+	fmt.Fprintf(w, "%d copied (%s), %d directories made, %d deleted, %d skipped, %d failed",
+		s.Copied, size(s.Bytes), s.Made, s.Deleted, s.Skipped, s.Failed)
+	for _, x := range []struct {
+		n    int
+		what string
+	}{{s.Linked, "links made"}, {s.Timed, "times set"}, {s.Cleaned, "temporary files removed"}} {
+		if x.n > 0 {
+			fmt.Fprintf(w, ", %d %s", x.n, x.what)
+		}
+	}
+	fmt.Fprintf(w, " in %s\n", s.Elapsed.Round(time.Millisecond))
 	for _, n := range s.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
