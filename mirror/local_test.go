@@ -89,15 +89,20 @@ func TestLocalLinks(t *testing.T) {
 	must(t, os.Symlink("../f", filepath.Join(src, "d", "up")))
 	must(t, os.Symlink("../../etc", filepath.Join(src, "d", "out")))
 	must(t, os.Symlink("/", filepath.Join(src, "root")))
-	// The target has a link where the source has a file.
+	// The target has a link where the source has a file, and one where
+	// the source has a directory.
 	must(t, os.Symlink(filepath.Join(outside, "victim"), filepath.Join(dst, "f")))
+	must(t, os.Symlink(outside, filepath.Join(dst, "d")))
 
 	sum, err := mirror.Run(ctx, mirror.Local(src), mirror.Local(dst), mirror.Options{})
 	if err == nil || sum.Failed != 2 || sum.Linked != 2 {
 		t.Fatalf("Run = %+v, %v; want 2 links made, 2 refused", sum, err)
 	}
-	if _, err := os.Lstat(filepath.Join(outside, "victim")); err == nil {
-		t.Fatal("a file was written through the target's link")
+	if ents, _ := os.ReadDir(outside); len(ents) != 0 {
+		t.Fatalf("%d entries were written through the target's links", len(ents))
+	}
+	if fi, err := os.Lstat(filepath.Join(dst, "d")); err != nil || !fi.IsDir() {
+		t.Errorf("the link d was not replaced by a directory: %v", err)
 	}
 	got := fingerprint(t, dst)
 	for _, l := range []string{"l in -> f", "l d/up -> ../f"} {

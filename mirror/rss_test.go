@@ -15,7 +15,8 @@ import (
 
 // TestPeakRSS measures the peak RSS of the ftpkit CLI mirroring a tree
 // of 100,000 files in 1,110 directories from pure-ftpd (its first copy,
-// then a no-op rerun), for docs/performance.md. It takes minutes, so it
+// a no-op rerun, a dry run, and one listing pass of the tree to time the
+// rerun against), for docs/performance.md. It takes minutes, so it
 // runs only with FTPKIT_MIRROR_RSS=1.
 func TestPeakRSS(t *testing.T) {
 	if os.Getenv("FTPKIT_MIRROR_RSS") == "" {
@@ -37,10 +38,16 @@ func TestPeakRSS(t *testing.T) {
 	t.Logf("100,000 files written in %v", time.Since(start).Round(time.Second))
 	local := filepath.Join(t.TempDir(), "big")
 	url := fmt.Sprintf("ftp://%s:%s@%s/big/", srv.User, srv.Password, srv.Addr)
-	for _, step := range []string{"first copy", "no-op rerun", "dry run"} {
+	empty := filepath.Join(t.TempDir(), "none")
+	for _, step := range []string{"first copy", "no-op rerun", "dry run", "listing pass", "no-op rerun"} {
 		args := []string{"mirror", "-q", "-P", "8", url, local}
-		if step == "dry run" {
-			args = append([]string{"mirror", "--dry-run"}, args[1:]...)
+		switch step {
+		case "dry run":
+			args = []string{"mirror", "--dry-run", "-P", "8", url, local}
+		case "listing pass":
+			// A dry run into a missing directory lists the source
+			// tree and nothing else.
+			args = []string{"mirror", "--dry-run", "-P", "8", url, empty}
 		}
 		cmd := exec.Command(bin, args...)
 		start := time.Now()
