@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"os"
 	"time"
 )
 
@@ -110,6 +111,31 @@ func (x *relay) abort() {
 	x.backend.Close()
 }
 
+// sleep waits for the pause; a download's pause also ends when the
+// client closes or resets its data connection (aborting), as a real
+// server would find on its next write. It reports whether the transfer
+// goes on.
+func (x *relay) sleep() bool {
+	if x.upload {
+		return sleep(x.pause, x.quit)
+	}
+	end := time.Now().Add(x.pause)
+	var b [1]byte
+	for time.Now().Before(end) {
+		select {
+		case <-x.quit:
+			return false
+		default:
+		}
+		_ = x.client.SetReadDeadline(time.Now().Add(min(20*time.Millisecond, time.Until(end))))
+		if _, err := x.client.Read(b[:]); err != nil && !errors.Is(err, os.ErrDeadlineExceeded) {
+			return false // the client has gone
+		}
+	}
+	_ = x.client.SetReadDeadline(time.Time{})
+	return true
+}
+
 // copy copies src to dst until src ends, stopping for the pause and before
 // the cut. Only errors from the client's side are returned; the end of an
 // upload's TLS stream without close_notify counts as its end, as for
@@ -118,7 +144,7 @@ func (x *relay) copy(dst io.Writer, src io.Reader) error {
 	buf := make([]byte, 32<<10)
 	for {
 		if x.pause > 0 && x.n >= x.pauseAt {
-			if !sleep(x.pause, x.quit) {
+			if !x.sleep() {
 				return net.ErrClosed
 			}
 			x.pause = 0

@@ -16,10 +16,11 @@ import (
 	"github.com/ftpkit/ftp/ftptest"
 )
 
-// stall is how long a transfer stops in the middle for a signal to come.
-// ftptest.Server reads no command while it relays a transfer, so ABOR is
-// seen when the stall ends.
-const stall = 2 * time.Second
+// stall is how long a transfer stops in the middle for a signal to come:
+// long, so that a loaded machine still sees the transfer stopped, and
+// free, since a client that resets the data connection (as an abort
+// does) ends a download's stall at once.
+const stall = 10 * time.Second
 
 // stalledServer returns a server holding big.bin (4 MiB) whose next
 // transfer by verb stops for a while after 1 MiB.
@@ -94,7 +95,9 @@ func TestSignalDuringUpload(t *testing.T) {
 	// Larger than what the sockets' buffers hold, so that the upload is
 	// still sending when the signal comes.
 	writeRandom(t, src, 32<<20)
-	s.StallData("STOR", 1, 1<<20, stall)
+	// An upload's stall does not end when the client resets (the server
+	// is not reading): a short one, which a 32 MiB upload outlasts.
+	s.StallData("STOR", 1, 1<<20, 3*time.Second)
 	cmd := command(t, "--quiet", "put", src, serverURL(s, ""))
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
