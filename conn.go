@@ -46,7 +46,9 @@ type Conn struct {
 	secure     bool // control channel is TLS
 	protP      bool // data connections are TLS
 	tlsConfig  *tls.Config
-	epsvFailed bool
+	epsvFailed bool // EPSV refused: PASV from now on
+	epsvOK     bool // EPSV answered 229: pipelining may rely on it
+	noPipeline bool // a pipelined EPSV failed: one command at a time
 	passive    bool
 	typ        string // last TYPE sent successfully ("I", "A", ...)
 
@@ -208,22 +210,32 @@ func (c *Conn) netError(ctx context.Context, cmd, conn string, err error) error 
 	return oe
 }
 
-// send writes one command line, refusing CR, LF and NUL.
-func (c *Conn) send(ctx context.Context, line string) error {
-	if strings.ContainsAny(line, "\r\n\x00") {
-		return ErrInvalidCommand
+// send writes command lines, refusing CR, LF and NUL in any, in one
+// write: more than one line is a pipeline, whose replies the caller
+// reads in order.
+func (c *Conn) send(ctx context.Context, lines ...string) error {
+	size := 0
+	for _, line := range lines {
+		if strings.ContainsAny(line, "\r\n\x00") {
+			return ErrInvalidCommand
+		}
+		size += len(line) + 2
 	}
 	if c.closed.Load() {
 		return ErrClosed
 	}
-	masked := maskCommand(line)
-	c.cfg.debug.print(1, "cmd", masked)
-	c.cfg.debug.print(2, "put", masked+"\r\n")
+	buf := make([]byte, 0, size)
+	for _, line := range lines {
+		masked := maskCommand(line)
+		c.cfg.debug.print(1, "cmd", masked)
+		c.cfg.debug.print(2, "put", masked+"\r\n")
+		buf = append(append(buf, line...), '\r', '\n')
+	}
 	stop := c.arm(ctx, c.nc)
-	_, err := c.nc.Write([]byte(line + "\r\n"))
+	_, err := c.nc.Write(buf)
 	stop()
 	if err != nil {
-		return c.fail(ctx, line, err)
+		return c.fail(ctx, lines[len(lines)-1], err)
 	}
 	return nil
 }

@@ -29,9 +29,18 @@ func (c *Conn) transfer(ctx context.Context, cmd string, offset int64) (*DataCon
 		ln  *net.TCPListener
 		err error
 	)
-	if c.passive {
+	pipelined := c.passive && offset == 0 && c.canPipeline()
+	if pipelined {
+		nc, err = c.openPipelined(ctx, cmd)
+		if err == errUnpipelined {
+			pipelined = false // EPSV refused; cmd's reply read: again, step by step
+		}
+	}
+	switch {
+	case pipelined:
+	case c.passive:
 		nc, err = c.openPassive(ctx, cmd)
-	} else {
+	default:
 		ln, err = c.openActive(ctx)
 	}
 	if err != nil {
@@ -55,7 +64,15 @@ func (c *Conn) transfer(ctx context.Context, cmd string, offset int64) (*DataCon
 			return fail(err)
 		}
 	}
-	r, err := c.cmd(ctx, cmd)
+	var r Reply
+	if pipelined {
+		// cmd went with EPSV: its reply is next.
+		if r, err = c.read(ctx, cmd); err == nil {
+			err = replyError(cmd, r)
+		}
+	} else {
+		r, err = c.cmd(ctx, cmd)
+	}
 	if err == nil && r.kind() == '2' {
 		if r, err = c.read(ctx, cmd); err == nil {
 			err = replyError(cmd, r)
@@ -71,7 +88,7 @@ func (c *Conn) transfer(ctx context.Context, cmd string, offset int64) (*DataCon
 	// so the session stays in step.
 	if ln != nil {
 		if nc, err = c.accept(ctx, ln, cmd); err != nil {
-			return nil, c.resync(ctx, err)
+			return nil, c.resync(ctx, err, "")
 		}
 	}
 	var (
@@ -83,7 +100,7 @@ func (c *Conn) transfer(ctx context.Context, cmd string, offset int64) (*DataCon
 		if tc, err = c.secureData(ctx, ec); err != nil {
 			c.untrack(nc)
 			nc.Close()
-			return nil, c.resync(ctx, err)
+			return nil, c.resync(ctx, err, "")
 		}
 	}
 	d := &DataConn{
@@ -116,13 +133,95 @@ func isUpload(cmd string) bool {
 	return false
 }
 
+// canPipeline reports whether a passive transfer may send EPSV and the
+// transfer command together: EPSV is known to work (the server listed it
+// in FEAT, or answered it before), and neither WithoutPipelining nor an
+// EPSV failure stopped it.
+func (c *Conn) canPipeline() bool {
+	return !c.cfg.noPipelining && !c.cfg.disableEPSV && !c.epsvFailed && !c.noPipeline &&
+		(c.epsvOK || c.feat.Has("EPSV"))
+}
+
+// openPipelined sends EPSV and cmd in one write, reads the 229 reply and
+// connects to the data port, while the server already has cmd: the
+// transfer starts one round trip sooner than when cmd waits for the data
+// connection. The caller reads cmd's reply. If the server refuses EPSV,
+// cmd's reply (the server answers it without a data connection) is
+// read, this session sends its commands one at a time from then on, and
+// the result is errUnpipelined: the caller starts the transfer again,
+// step by step (PASV after a refused EPSV, as without pipelining).
+func (c *Conn) openPipelined(ctx context.Context, cmd string) (net.Conn, error) {
+	if err := c.send(ctx, "EPSV", cmd); err != nil {
+		return nil, err
+	}
+	r, err := c.read(ctx, "EPSV")
+	if err == nil && r.Code == 229 {
+		port, ok := parse229(r.Text)
+		if ok {
+			nc, err := c.dialData(ctx, cmd, c.peerIP(), port)
+			if err != nil {
+				// The server may have refused cmd at once and closed
+				// its port: then its reply is the reason.
+				return nil, c.resync(ctx, err, cmd)
+			}
+			return nc, nil
+		}
+		err = protocolError("EPSV", "malformed 229 reply: "+r.Text)
+	} else if err == nil {
+		if err = replyError("EPSV", r); err == nil {
+			err = unexpected("EPSV", r)
+		}
+	}
+	c.noPipeline = true
+	if c.closed.Load() {
+		return nil, err
+	}
+	var fe *Error
+	refused := errors.As(err, &fe) && fe.Code/100 == 5
+	if refused && c.peerIP().Is4() {
+		c.epsvFailed = true // as openPassive does: PASV from now on
+	}
+	if err = c.resync(ctx, err, ""); refused && !c.closed.Load() {
+		return nil, errUnpipelined
+	}
+	return nil, err
+}
+
+// errUnpipelined is openPipelined's outcome when EPSV was refused and the
+// session is in step, for the transfer to be started again step by step.
+var errUnpipelined = errors.New("ftp: EPSV refused in a pipeline")
+
+// peerIP is the address of the control connection's peer, to which
+// passive data connections go unless WithTrustedPASVAddress says
+// otherwise.
+func (c *Conn) peerIP() netip.Addr {
+	peer := c.raw.RemoteAddr().(*net.TCPAddr)
+	ip, _ := netip.AddrFromSlice(peer.IP)
+	return ip.Unmap()
+}
+
+// dialData connects a passive data connection for cmd to host:port,
+// from the source address of WithLocalAddr, and tracks it for Close.
+func (c *Conn) dialData(ctx context.Context, cmd string, host netip.Addr, port int) (net.Conn, error) {
+	d := net.Dialer{Timeout: c.cfg.timeout}
+	if la, ok := c.cfg.dialer.LocalAddr.(*net.TCPAddr); ok {
+		d.LocalAddr = &net.TCPAddr{IP: la.IP, Zone: la.Zone}
+	}
+	nc, err := d.DialContext(ctx, "tcp", netip.AddrPortFrom(host, uint16(port)).String())
+	if err != nil {
+		return nil, c.netError(ctx, cmd, "data", err)
+	}
+	if !c.track(nc) {
+		return nil, ErrClosed
+	}
+	return nc, nil
+}
+
 // openPassive asks for a passive data address (EPSV, else PASV) and
 // connects to it, before the transfer command cmd is sent (as ftplib
 // does).
 func (c *Conn) openPassive(ctx context.Context, cmd string) (net.Conn, error) {
-	peer := c.raw.RemoteAddr().(*net.TCPAddr)
-	peerIP, _ := netip.AddrFromSlice(peer.IP)
-	peerIP = peerIP.Unmap()
+	peerIP := c.peerIP()
 	port, host := 0, peerIP
 	if !c.cfg.disableEPSV && !c.epsvFailed {
 		r, err := c.cmd(ctx, "EPSV")
@@ -134,6 +233,7 @@ func (c *Conn) openPassive(ctx context.Context, cmd string) (net.Conn, error) {
 				return nil, protocolError("EPSV", "malformed 229 reply: "+r.Text)
 			}
 			port = p
+			c.epsvOK = true
 		case err == nil:
 			return nil, unexpected("EPSV", r)
 		case errors.As(err, &fe) && fe.Code/100 == 5 && peerIP.Is4():
@@ -162,18 +262,7 @@ func (c *Conn) openPassive(ctx context.Context, cmd string) (net.Conn, error) {
 			host = ip
 		}
 	}
-	d := net.Dialer{Timeout: c.cfg.timeout}
-	if la, ok := c.cfg.dialer.LocalAddr.(*net.TCPAddr); ok {
-		d.LocalAddr = &net.TCPAddr{IP: la.IP, Zone: la.Zone}
-	}
-	nc, err := d.DialContext(ctx, "tcp", netip.AddrPortFrom(host, uint16(port)).String())
-	if err != nil {
-		return nil, c.netError(ctx, cmd, "data", err)
-	}
-	if !c.track(nc) {
-		return nil, ErrClosed
-	}
-	return nc, nil
+	return c.dialData(ctx, cmd, host, port)
 }
 
 // openActive listens on the control connection's local address (not the
@@ -227,8 +316,11 @@ func (c *Conn) accept(ctx context.Context, ln *net.TCPListener, cmd string) (net
 // resync reads the reply the server owes after a failed data connection,
 // within a short bound that never outlasts callCtx, and closes the Conn
 // if it does not come. When callCtx is already done it does not wait at
-// all: the Conn is closed.
-func (c *Conn) resync(callCtx context.Context, cause error) error {
+// all: the Conn is closed. If cmd is not empty and the reply refuses it
+// (4xx, 5xx), that refusal is the error: a server that refused a
+// pipelined command at once closed its data port, which made the
+// connection fail.
+func (c *Conn) resync(callCtx context.Context, cause error, cmd string) error {
 	bound := time.Now().Add(min(c.cfg.timeout, 5*time.Second))
 	if dl, ok := callCtx.Deadline(); ok && dl.Before(bound) {
 		bound = dl
@@ -243,6 +335,11 @@ func (c *Conn) resync(callCtx context.Context, cause error) error {
 	if err != nil {
 		c.Close()
 		return cause
+	}
+	if cmd != "" {
+		if rerr := replyError(cmd, r); rerr != nil {
+			return rerr
+		}
 	}
 	return fmt.Errorf("%w (server: %s)", cause, r.Text)
 }

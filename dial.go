@@ -115,20 +115,21 @@ const (
 )
 
 type config struct {
-	timeout     time.Duration
-	dialer      net.Dialer
-	active      bool
-	trustPASV   bool
-	disableEPSV bool
-	maxLine     int
-	debug       debugSink
-	tlsConfig   *tls.Config
-	tlsMode     tlsMode
-	clearData   bool
-	noReuse     bool
-	laxTLSClose bool
-	listParser  listing.Parser
-	netrc       string // WithNetrc's file, "-" for WithoutNetrc, "" for the default
+	timeout      time.Duration
+	dialer       net.Dialer
+	active       bool
+	trustPASV    bool
+	disableEPSV  bool
+	maxLine      int
+	debug        debugSink
+	tlsConfig    *tls.Config
+	tlsMode      tlsMode
+	clearData    bool
+	noReuse      bool
+	laxTLSClose  bool
+	noPipelining bool
+	listParser   listing.Parser
+	netrc        string // WithNetrc's file, "-" for WithoutNetrc, "" for the default
 }
 
 func defaultConfig() config {
@@ -329,6 +330,18 @@ func WithoutTLSSessionReuse() DialOption {
 func WithLaxTLSClose() DialOption {
 	return func(c *config) error {
 		c.laxTLSClose = true
+		return nil
+	}
+}
+
+// WithoutPipelining makes every command wait for the reply to the one
+// before. By default a passive transfer sends EPSV and its transfer
+// command (RETR, STOR, LIST, ...) in one write, once the server is known
+// to answer EPSV (it lists it in FEAT, or has answered it), which saves
+// a round trip per file; a server that mishandles that may need this.
+func WithoutPipelining() DialOption {
+	return func(c *config) error {
+		c.noPipelining = true
 		return nil
 	}
 }

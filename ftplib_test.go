@@ -440,7 +440,9 @@ func TestFTPLib_mlsd(t *testing.T) {
 				t.Errorf("MLSD(%q, %q): %d entries, want 17", call.path, call.facts, n)
 			}
 		}
-		wantCmds(t, e.cmds(), "TYPE A", "EPSV", "MLSD", "EPSV", "MLSD /", "OPTS MLST type;size;perm;", "EPSV", "MLSD /")
+		// Different from ftplib: no TYPE A, since RFC 3659 (7.2) sends
+		// MLSD data as TYPE L 8 whatever TYPE is.
+		wantCmds(t, e.cmds(), "EPSV", "MLSD", "EPSV", "MLSD /", "OPTS MLST type;size;perm;", "EPSV", "MLSD /")
 
 		entry := func(line, typ, perm, unique, name string) {
 			t.Helper()

@@ -88,7 +88,7 @@ func (c *Conn) mlsdEntries(ctx context.Context, path string, facts []string) ([]
 	}
 	var chunks [][]listing.Entry
 	cur := make([]listing.Entry, 0, 64)
-	err := c.lineTransfer(ctx, joinArg("MLSD", path), func(l string) error {
+	err := c.mlsdTransfer(ctx, path, func(l string) error {
 		if len(cur) == cap(cur) {
 			chunks = append(chunks, cur)
 			cur = make([]listing.Entry, 0, min(2*cap(cur), mlsdChunk))
@@ -98,6 +98,19 @@ func (c *Conn) mlsdEntries(ctx context.Context, path string, facts []string) ([]
 	})
 	chunks = append(chunks, cur)
 	return chunks, err
+}
+
+// mlsdTransfer runs MLSD for path and calls fn with each line, for a
+// caller holding the session. It sends no TYPE: RFC 3659 (7.2) has the
+// listing sent as if TYPE L 8 were in force, whatever TYPE is, so a
+// session alternating listings and binary transfers (a mirror) saves two
+// commands a directory.
+func (c *Conn) mlsdTransfer(ctx context.Context, path string, fn func(string) error) error {
+	d, err := c.transfer(ctx, joinArg("MLSD", path), 0)
+	if err != nil {
+		return err
+	}
+	return c.readLines(d, fn)
 }
 
 // mlsdChunk is the most entries mlsdEntries keeps in one slice.

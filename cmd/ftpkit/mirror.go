@@ -115,7 +115,7 @@ func (o *options) mirror(ctx context.Context, source, target string, mf *mirrorF
 	} else if !o.quiet {
 		printSummary(o.stdout, sum)
 	}
-	return fail("mirror", err)
+	return fail("", err) // a *mirror.Error says "mirror: N failed" itself
 }
 
 // A cliTree is a tree named on the command line, with its Client if it

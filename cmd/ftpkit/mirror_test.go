@@ -112,8 +112,8 @@ func TestMirrorCommand(t *testing.T) {
 		t.Errorf("upload: %q, want %q", got, want)
 	}
 
-	if _, errs, code = runMirror("mirror", mirrorURL(s, "nonexistent/"), t.TempDir()); code != 1 || !strings.Contains(errs, "nonexistent") {
-		t.Errorf("missing source: exit %d, %q", code, errs)
+	if _, errs, code = runMirror("mirror", mirrorURL(s, "nonexistent/"), t.TempDir()); code != 6 || !strings.Contains(errs, "nonexistent") || strings.Contains(errs, "mirror: mirror") {
+		t.Errorf("missing source: exit %d, %q; want 6 (remote file missing)", code, errs)
 	}
 	if _, _, code = runMirror("mirror", "only-one"); code != 2 {
 		t.Errorf("one argument: exit %d, want 2", code)
