@@ -608,7 +608,7 @@ func TestClientKeepPartialResume(t *testing.T) {
 		t.Fatal("the cut download succeeded")
 	}
 	parts, _ := filepath.Glob(filepath.Join(dir, ".f.ftpkit-*.part"))
-	if len(parts) != 1 {
+	if len(parts) != 2 { // the data, and the remote size and time beside it
 		t.Fatalf("partial files: %q", parts)
 	}
 	if _, err := os.Stat(local); !errors.Is(err, fs.ErrNotExist) {
@@ -904,5 +904,41 @@ func TestClientRemoveDir(t *testing.T) {
 	err := c.Remove(ctx, "full")
 	if err == nil || !strings.Contains(err.Error(), "not empty") {
 		t.Errorf("Remove(full dir) = %v, want RMD's 'not empty'", err)
+	}
+}
+
+// TestClientKeepPartialListed: with WithListedEntry, a failed download's
+// data is kept even when the server can no longer be asked (it went
+// away), and the next Download resumes it without asking for the file's
+// size and time.
+func TestClientKeepPartialListed(t *testing.T) {
+	data := clTestData(23, 1<<20)
+	srv := clServer(t, map[string][]byte{"f": data})
+	mt := time.Date(2020, 1, 2, 3, 4, 5, 0, time.UTC)
+	os.Chtimes(filepath.Join(srv.Root, "f"), mt, mt)
+	entry := listing.Entry{Name: "f", Type: listing.TypeFile, Size: int64(len(data)), ModTime: mt, Precision: listing.PrecisionSecond}
+	c := clClient(t, srv, ftp.WithRetry(0, 0, 0))
+	ctx := clCtx(t)
+	local := filepath.Join(t.TempDir(), "f")
+	srv.Fail("MLST", 0, "421 going away") // no Stat can be had
+	srv.Fail("SIZE", 0, "421 going away")
+	srv.CutData("RETR", 1, 400_000)
+	if err := c.Download(ctx, "f", local, ftp.WithKeepPartial(), ftp.WithListedEntry(entry), ftp.WithSegments(1)); err == nil {
+		t.Fatal("the cut download succeeded")
+	}
+	n0 := len(srv.Commands())
+	if err := c.Download(ctx, "f", local, ftp.WithListedEntry(entry)); err != nil {
+		t.Fatal(err)
+	}
+	if clSum(t, local) != sha256.Sum256(data) {
+		t.Fatal("file differs")
+	}
+	cmds := srv.Commands()[n0:]
+	if !slices.ContainsFunc(cmds, func(s string) bool { return strings.HasPrefix(s, "REST ") }) ||
+		slices.ContainsFunc(cmds, func(s string) bool { return strings.HasPrefix(s, "MDTM") || strings.HasPrefix(s, "MLST") }) {
+		t.Errorf("second download: %q, want a REST and no MDTM or MLST", cmds)
+	}
+	if fi, _ := os.Stat(local); !fi.ModTime().Equal(mt) {
+		t.Errorf("mtime %v, want the listed %v", fi.ModTime(), mt)
 	}
 }

@@ -18,6 +18,7 @@ import (
 type FileOption func(*fileConfig)
 
 type fileConfig struct {
+	entry       *listing.Entry
 	progress    func(done, total int64)
 	segments    int // 0: automatic
 	noClobber   bool
@@ -33,6 +34,16 @@ func fileOptions(opts []FileOption) fileConfig {
 		o(&fc)
 	}
 	return fc
+}
+
+// WithListedEntry gives Download what a listing said of the remote file
+// (as a mirror has it): its size, and its time if the listing gives it
+// to the second (MLSD). Download then asks the server for neither: the
+// local file gets that time without MDTM, and a failed download's data
+// can be kept for resuming (WithKeepPartial) even if the server has
+// gone.
+func WithListedEntry(e listing.Entry) FileOption {
+	return func(c *fileConfig) { c.entry = &e }
 }
 
 // WithProgress calls f as a transfer goes, with the bytes done so far
@@ -116,6 +127,12 @@ func (c *Client) Download(ctx context.Context, remote, local string, opts ...Fil
 		return &fs.PathError{Op: "open", Path: local, Err: fs.ErrExist}
 	}
 	dl := &download{c: c, remote: remote, fc: fc, t: t, size: -1}
+	if e := fc.entry; e != nil {
+		dl.size = e.Size
+		if e.Precision >= listing.PrecisionSecond {
+			dl.mtime = e.ModTime
+		}
+	}
 	switch {
 	case t.inPlace:
 		return dl.inPlace(ctx)
@@ -178,9 +195,8 @@ func (dl *download) progressFunc() func(int64) {
 // viaPart downloads into the temporary file and renames it over the
 // destination.
 func (dl *download) viaPart(ctx context.Context) (err error) {
-	key := dl.c.conn.Addr + "\x00" + dl.remote
-	part := dl.t.partName(key)
-	start, err := dl.resumeKept(ctx, key, part)
+	part := dl.t.partName(dl.c.conn.Addr + "\x00" + dl.remote)
+	start, err := dl.resumeKept(ctx, part)
 	if err != nil {
 		return err
 	}
@@ -195,7 +211,7 @@ func (dl *download) viaPart(ctx context.Context) (err error) {
 	f.Close()
 	end, err := dl.fetch(ctx, part, start)
 	if err != nil {
-		dl.keepOrRemove(ctx, key, part, end)
+		dl.keepOrRemove(ctx, part, end)
 		return err
 	}
 	mtime := time.Time{}
@@ -210,65 +226,54 @@ func (dl *download) viaPart(ctx context.Context) (err error) {
 }
 
 // resumeKept looks for data kept from an earlier download of the same
-// remote file (WithKeepPartial): if the remote file's size and time are
-// those recorded in its name, it becomes the temporary file and the
-// download resumes at its end. Data of another, or changed, remote file
-// is removed.
-func (dl *download) resumeKept(ctx context.Context, key, part string) (int64, error) {
-	kept := dl.t.keptParts()
-	if len(kept) == 0 {
+// remote file (WithKeepPartial) under the temporary name part: if the
+// remote file's size and time are those recorded beside it, the
+// download resumes at its end. It costs one stat of part when there is
+// nothing to resume, and a Stat of the remote file (unless
+// WithListedEntry gave its size and time) when there is.
+func (dl *download) resumeKept(ctx context.Context, part string) (int64, error) {
+	fi, err := os.Stat(part)
+	if err != nil {
 		return 0, nil
 	}
-	defer func() {
-		for _, k := range kept {
-			if k != part {
-				os.Remove(k)
-			}
-		}
-	}()
-	var found string
-	var size int64
-	var mtime time.Time
-	for _, k := range kept {
-		if s, m, ok := dl.t.keptIdentity(k, key); ok {
-			found, size, mtime = k, s, m
-			break
+	id := dl.t.idName(part)
+	size, mtime, ok := readIdentity(id)
+	os.Remove(id) // written again if the data is kept again
+	if !ok {
+		return 0, nil // left by a process that died: start again
+	}
+	if dl.size < 0 || dl.mtime.IsZero() {
+		if err := dl.statRemote(ctx); err != nil {
+			return 0, err
 		}
 	}
-	if found == "" {
-		return 0, nil
-	}
-	if err := dl.statRemote(ctx); err != nil {
-		return 0, err
-	}
-	fi, err := os.Stat(found)
-	if err != nil || dl.size != size || !dl.mtime.Equal(mtime) || fi.Size() > size {
+	if dl.size != size || !dl.mtime.Equal(mtime) || fi.Size() > size {
 		return 0, nil // changed since: start again
-	}
-	if err := os.Rename(found, part); err != nil {
-		return 0, dl.t.localError(err)
 	}
 	dl.done = fi.Size()
 	return fi.Size(), nil
 }
 
 // keepOrRemove ends a failed download's temporary file: with
-// WithKeepPartial and data worth resuming, it is kept under a name that
-// records the remote file's size and time; else it is removed.
-func (dl *download) keepOrRemove(ctx context.Context, key, part string, end int64) {
-	if dl.fc.keepPartial && end > 0 && ctx.Err() == nil {
-		cleanup, cancel := context.WithTimeout(ctx, 10*time.Second)
-		defer cancel()
+// WithKeepPartial and data worth resuming, its complete start is kept,
+// with the remote file's size and time recorded beside it (asked with
+// Stat if not known); else it is removed. An interrupted download (a
+// cancelled context) keeps its data too.
+func (dl *download) keepOrRemove(ctx context.Context, part string, end int64) {
+	id := dl.t.idName(part)
+	if dl.fc.keepPartial && end > 0 {
 		if dl.size < 0 || dl.mtime.IsZero() {
+			cleanup, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 			dl.statRemote(cleanup)
+			cancel()
 		}
-		if dl.size >= 0 && !dl.mtime.IsZero() && end <= dl.size && os.Truncate(part, end) == nil {
-			if os.Rename(part, dl.t.keptName(key, dl.size, dl.mtime)) == nil {
-				return
-			}
+		if dl.size >= 0 && !dl.mtime.IsZero() && end <= dl.size && os.Truncate(part, end) == nil &&
+			writeIdentity(id, dl.size, dl.mtime) == nil {
+			return
 		}
 	}
 	os.Remove(part)
+	os.Remove(id)
 }
 
 // remoteTime returns the remote file's time, asking MDTM if it is not

@@ -105,36 +105,30 @@ func (t *localTarget) partName(key string) string {
 	return t.sibling(fmt.Sprintf(".%s.ftpkit-%016x.part", filepath.Base(t.real), keyHash(key)))
 }
 
-// keptName is the name under which the data of a failed download of the
-// remote file key, whose size and time were size and mtime, is kept for
-// a later download to resume.
-func (t *localTarget) keptName(key string, size int64, mtime time.Time) string {
-	return t.sibling(fmt.Sprintf(".%s.ftpkit-%016x-%d-%d.part", filepath.Base(t.real), keyHash(key), size, mtime.UnixNano()))
+// idName is the name of the file that records, beside the kept data
+// part, the size and time of the remote file it is the start of.
+func (t *localTarget) idName(part string) string {
+	return strings.TrimSuffix(part, ".part") + "-id.part"
 }
 
-// keptIdentity reports whether name is a keptName of the remote file key,
-// and the size and time it records.
-func (t *localTarget) keptIdentity(name, key string) (size int64, mtime time.Time, ok bool) {
-	prefix := fmt.Sprintf(".%s.ftpkit-%016x-", filepath.Base(t.real), keyHash(key))
-	rest, found := strings.CutPrefix(filepath.Base(name), prefix)
-	if !found {
+// writeIdentity records size and mtime in the file name.
+func writeIdentity(name string, size int64, mtime time.Time) error {
+	return os.WriteFile(name, []byte(fmt.Sprintf("%d %d\n", size, mtime.UnixNano())), 0o666)
+}
+
+// readIdentity reads what writeIdentity wrote.
+func readIdentity(name string) (size int64, mtime time.Time, ok bool) {
+	b, err := os.ReadFile(name)
+	if err != nil {
 		return 0, time.Time{}, false
 	}
-	rest, found = strings.CutSuffix(rest, ".part")
-	s, m, found2 := strings.Cut(rest, "-")
+	s, m, found := strings.Cut(strings.TrimSpace(string(b)), " ")
 	size, err1 := strconv.ParseInt(s, 10, 64)
 	ns, err2 := strconv.ParseInt(m, 10, 64)
-	if !found || !found2 || err1 != nil || err2 != nil {
+	if !found || err1 != nil || err2 != nil {
 		return 0, time.Time{}, false
 	}
 	return size, time.Unix(0, ns), true
-}
-
-// keptParts returns the temporary files of earlier downloads to t: kept
-// data (keptName) and any left by a process that died (partName).
-func (t *localTarget) keptParts() []string {
-	names, _ := filepath.Glob(t.sibling("." + escapeGlob(filepath.Base(t.real)) + ".ftpkit-*.part"))
-	return names
 }
 
 // sibling is name in the directory of t.real.
@@ -146,11 +140,6 @@ func keyHash(key string) uint64 {
 	h := fnv.New64a()
 	h.Write([]byte(key))
 	return h.Sum64()
-}
-
-func escapeGlob(s string) string {
-	r := strings.NewReplacer(`\`, `\\`, `*`, `\*`, `?`, `\?`, `[`, `\[`)
-	return r.Replace(s)
 }
 
 // commit gives the finished temporary file p the permissions of the

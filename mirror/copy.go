@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ftpkit/ftp"
+	"github.com/ftpkit/ftp/listing"
 )
 
 // copy copies the file of a from the source to the target and returns
@@ -60,12 +61,18 @@ func (ap *applier) download(s *remoteTree, d *localTree, a Action) (int64, error
 	if err != nil {
 		return 0, err
 	}
-	var opts []ftp.FileOption
+	// What the listing said: no SIZE, MLST or MDTM is needed, the file
+	// gets the listed time, and a large file's data is kept for the next
+	// run to resume even if the server has gone.
+	entry := listing.Entry{Size: a.Size}
+	if ap.keepTime(a) {
+		entry.ModTime, entry.Precision = a.ModTime, listing.PrecisionSecond
+	}
+	opts := []ftp.FileOption{ftp.WithListedEntry(entry)}
 	if a.Size < 0 || a.Size >= largeFile {
 		opts = append(opts, ftp.WithKeepPartial())
 	}
-	if ap.keepTime(a) || ap.opts.IgnoreTime {
-		// The listing's time is exact: no MDTM after the transfer.
+	if !ap.keepTime(a) {
 		opts = append(opts, ftp.WithoutModTime())
 	}
 	if a.resume {
@@ -76,11 +83,6 @@ func (ap *applier) download(s *remoteTree, d *localTree, a Action) (int64, error
 	}
 	if err := s.c.Download(ap.ctx, s.path(a.Path), p, opts...); err != nil {
 		return 0, err
-	}
-	if ap.keepTime(a) {
-		if err := os.Chtimes(p, time.Time{}, a.ModTime); err != nil {
-			return 0, err
-		}
 	}
 	return copiedSize(a, p)
 }
