@@ -942,3 +942,43 @@ func TestClientKeepPartialListed(t *testing.T) {
 		t.Errorf("mtime %v, want the listed %v", fi.ModTime(), mt)
 	}
 }
+
+// TestClientAutoSegments: by default a large file is fetched in segments
+// only when the first stream shows the rest would take long; a fast one
+// stays one stream.
+func TestClientAutoSegments(t *testing.T) {
+	data := clTestData(24, 70<<20)
+	srv := clServer(t, map[string][]byte{"big": data})
+	c := clClient(t, srv, ftp.WithMaxConns(4))
+	ctx := clCtx(t)
+	local := filepath.Join(t.TempDir(), "big")
+	rests := func(from int) int {
+		n := 0
+		for _, cmd := range srv.Commands()[from:] {
+			if strings.HasPrefix(cmd, "REST ") {
+				n++
+			}
+		}
+		return n
+	}
+	n0 := len(srv.Commands())
+	if err := c.Download(ctx, "big", local); err != nil {
+		t.Fatal(err)
+	}
+	if n := rests(n0); n != 0 {
+		t.Errorf("fast link: %d ranges with REST, want one stream", n)
+	}
+	// A stream that stalls a second after its first MiB looks slow: the
+	// rest is split.
+	srv.StallData("RETR", 1, 1<<20, time.Second)
+	n0 = len(srv.Commands())
+	if err := c.Download(ctx, "big", local); err != nil {
+		t.Fatal(err)
+	}
+	if n := rests(n0); n != 3 {
+		t.Errorf("slow link: %d ranges with REST, want 3", n)
+	}
+	if clSum(t, local) != sha256.Sum256(data) {
+		t.Fatal("file differs")
+	}
+}

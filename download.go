@@ -56,9 +56,12 @@ func WithProgress(f func(done, total int64)) FileOption {
 // WithSegments makes Download fetch the file in n ranges at once, each
 // on a session of its own (as lftp's pget does); 1 turns segmenting off.
 // By default a file of 64 MiB or more is fetched in up to 4 segments
-// when the server offers REST STREAM and the Client's limit allows more
-// than one session. Download falls back to one stream when fewer
-// sessions can be had at once.
+// when its first 8 MiB show that the rest would take more than 2 s in
+// one stream (a slow or throttled link; on a fast one, one stream is
+// faster), the server announced the size in its 150 reply and offers
+// REST STREAM, and the Client's limit allows more than one session.
+// Download falls back to one stream when fewer sessions can be had at
+// once.
 func WithSegments(n int) FileOption {
 	return func(c *fileConfig) { c.segments = max(n, 1) }
 }
@@ -109,9 +112,9 @@ func WithoutModTime() FileOption {
 //     Download of the same remote file to resume, if the file's size and
 //     time are unchanged.
 //   - A large file is fetched in segments (WithSegments): by default one
-//     of 64 MiB or more whose size the server's 150 reply announces
-//     (vsftpd and proftpd do; pure-ftpd and pyftpdlib do not, and get
-//     segments only when asked).
+//     of 64 MiB or more on a link where one stream would take long, when
+//     the server's 150 reply announces the size (vsftpd and proftpd do;
+//     pure-ftpd and pyftpdlib do not, and get segments only when asked).
 //
 // A download of a file costs the transfer's own two commands (EPSV,
 // RETR) and MDTM: the size comes from the server's 150 reply, where it

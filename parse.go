@@ -11,20 +11,24 @@ import (
 // parse_test.go.
 
 // parse150 returns the size announced in a 150 reply such as "150
-// Opening BINARY mode data connection for f (1234 bytes).", or -1.
+// Opening BINARY mode data connection for f (1234 bytes)." (vsftpd,
+// proftpd, ftplib's form), or "150 Data transfer starting 1234 bytes"
+// (goftp, the line's last words), or -1.
 func parse150(text string) int64 {
 	if !strings.HasPrefix(text, "150 ") {
 		return -1
 	}
 	line, _, _ := strings.Cut(text, "\n")
-	end := strings.LastIndex(line, " bytes)")
+	start, end := -1, strings.LastIndex(line, " bytes)")
 	if end < 0 {
 		end = strings.LastIndex(line, " BYTES)")
 	}
-	if end < 0 {
-		return -1
+	if end >= 0 {
+		start = strings.LastIndexByte(line[:end], '(')
+	} else if trimmed := strings.TrimSuffix(line, "."); strings.HasSuffix(trimmed, " bytes") {
+		end = len(trimmed) - len(" bytes")
+		start = strings.LastIndexByte(line[:end], ' ')
 	}
-	start := strings.LastIndexByte(line[:end], '(')
 	if start < 0 {
 		return -1
 	}

@@ -15,6 +15,11 @@ func TestParse150(t *testing.T) {
 		"150 x (-5 bytes)":                                            -1,
 		"150 x (abc bytes)":                                           -1,
 		"150 x (99999999999999999999999 bytes)":                       -1,
+		"150 Data transfer starting 4096 bytes":                       4096,
+		"150 Data transfer starting 4096 bytes.":                      4096,
+		"150 4.0 kbytes to download":                                  -1,
+		"150 Data transfer starting":                                  -1,
+		"150 -1 bytes":                                                -1,
 	} {
 		if got := parse150(in); got != want {
 			t.Errorf("parse150(%q) = %d, want %d", in, got, want)

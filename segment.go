@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"time"
 )
 
 // maxAutoSegments is how many segments Download uses by itself.
@@ -73,8 +74,28 @@ func (dl *download) fetch(ctx context.Context, part string, start int64) (int64,
 		dl.release(s, lent, nil)
 		return start, dl.t.localError(err)
 	}
+	n := dl.segmentCount(s, start)
+	if n > 1 && dl.fc.segments == 0 {
+		// Segments by default only when worth it: the first stream runs
+		// a while, and the rest is split only if it would take long at
+		// that rate. A fast link (loopback: 1 GiB in half a second) is
+		// faster in one stream than in four.
+		var worth bool
+		var err error
+		if start, worth, err = dl.probe(f, d, start); err != nil || !worth {
+			n = 1
+			if err != nil {
+				d.CloseWithError(err)
+				dl.release(s, lent, err)
+				s, d = nil, nil
+				if !transient(err) {
+					return start, dl.t.localError(err)
+				}
+			}
+		}
+	}
 	var extra []*session
-	if n := dl.segmentCount(s, start); n > 1 && !lent {
+	if n > 1 && !lent {
 		for len(extra) < n-1 {
 			x := dl.c.pool.tryGet(ctx)
 			if x == nil {
@@ -85,6 +106,9 @@ func (dl *download) fetch(ctx context.Context, part string, start int64) (int64,
 	}
 	if len(extra) == 0 {
 		r := &segment{start: start, end: -1, pos: start}
+		if s == nil {
+			lent = false
+		}
 		err := dl.fetchRange(ctx, f, r, s, d, lent)
 		if err == nil && dl.size >= 0 && r.pos != dl.size {
 			err = fmt.Errorf("%w: %s: %d bytes arrived, the server's size is %d", ErrShortTransfer, dl.remote, r.pos, dl.size)
@@ -92,6 +116,28 @@ func (dl *download) fetch(ctx context.Context, part string, start int64) (int64,
 		return r.pos, err
 	}
 	return dl.segmented(ctx, part, f, start, s, d, extra)
+}
+
+// The probe of an automatic segmentation: the first stream copies up to
+// probeBytes, and the rest is split when it would take longer than
+// worthSegments at the rate the probe saw.
+const (
+	probeBytes    = 8 << 20
+	worthSegments = 2 * time.Second
+)
+
+// probe copies up to probeBytes of the open download d into f and
+// reports where it got and whether the rest is worth segments.
+func (dl *download) probe(f *os.File, d *DataConn, start int64) (int64, bool, error) {
+	t0 := time.Now()
+	n, err := d.copyTo(f, min(probeBytes, dl.size-start), dl.progressFunc())
+	start += n
+	if err != nil || n == 0 || start >= dl.size {
+		return start, false, err
+	}
+	rate := float64(n) / max(time.Since(t0).Seconds(), 1e-6)
+	rest := time.Duration(float64(dl.size-start) / rate * float64(time.Second))
+	return start, rest > worthSegments, nil
 }
 
 // segmentCount is how many segments a download from start should use:
