@@ -17,6 +17,7 @@ import (
 
 	"github.com/ftpkit/ftp"
 	"github.com/ftpkit/ftp/listing"
+	"github.com/ftpkit/ftp/mirror"
 )
 
 // getFlags are the flags of get.
@@ -49,7 +50,20 @@ file keeps the link and updates its target.
 local file's time to the remote one's (like cp -p; by default the file gets
 the time of the download, as with curl); --segments N fetches one file over
 N connections at once; -j N downloads N files at once. With --no-clobber an
-existing file is left alone (and said so), not an error.`,
+existing file is left alone (and said so), not an error.
+
+-r also downloads directories, with everything below them, through the
+engine of "ftpkit mirror": a directory URL is copied to LOCAL, by default
+to a directory of the same name in the current directory ("get -r
+ftp://host/pub/data" makes ./data, as lftp's mirror does); with a LOCAL
+ending in "/", or several URLs, into LOCAL under its name. A file URL is
+downloaded as without -r. Files that differ in size are downloaded again;
+with -p their times are kept and compared too, so that a rerun copies only
+what changed. -r deletes nothing and replaces nothing by an entry of
+another type; --no-clobber downloads only missing files, -c completes
+shorter local files, and -j N (4 by default with -r) runs N transfers at
+once. Progress is a line per action on stderr (bars on a terminal), then a
+summary.`,
 		Args: argsUsage(1, -1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return o.get(cmd.Context(), args, f)
@@ -60,11 +74,14 @@ existing file is left alone (and said so), not an error.`,
 	fl.BoolVarP(&f.noClobber, "no-clobber", "n", false, "do not overwrite existing files")
 	fl.BoolVarP(&f.keepTime, "preserve", "p", false, "give the local file the remote file's modification time")
 	fl.BoolVarP(&f.recursive, "recursive", "r", false, "download directories and everything below them")
-	fl.IntVarP(&f.jobs, "jobs", "j", 1, "download `N` files at once")
+	fl.IntVarP(&f.jobs, "jobs", "j", 1, "download `N` files at once (with -r, 4 unless given)")
 	fl.IntVar(&f.segments, "segments", 0, "fetch each file in `N` ranges at once (default: 4 for files of 64 MiB or more, where the server allows)")
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
 		if f.jobs < 1 || f.segments < 0 {
 			return usageErrorf("-j must be at least 1 and --segments not negative")
+		}
+		if f.recursive && !cmd.Flags().Changed("jobs") {
+			f.jobs = mirror.DefaultParallel
 		}
 		o.maxConn = max(f.jobs, f.segments)
 		return nil
@@ -380,9 +397,4 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	c.n += int64(n)
 	c.f(c.n, c.size)
 	return n, err
-}
-
-// getRecursive downloads directories through the mirror engine.
-func (o *options) getRecursive(ctx context.Context, urls []string, local string, f getFlags) error {
-	return usageErrorf("get -r is not available yet (it needs the mirror engine)")
 }

@@ -5,7 +5,9 @@
 //
 //	ftpkit [flags] ls [-l] [-a] [-R] [-U] [--json] URL...
 //	ftpkit [flags] get [-c] [-n] [-p] [-j N] [--segments N] URL... [LOCAL]
+//	ftpkit [flags] get -r [-c] [-n] [-p] [-j N] URL... [LOCAL]
 //	ftpkit [flags] put [-c] [-n] [-p] [-j N] [--temp] LOCAL... URL
+//	ftpkit [flags] put -r [-c] [-n] [-p] [-j N] LOCAL... URL
 //	ftpkit [flags] cat URL...
 //	ftpkit [flags] stat [--json] URL...
 //	ftpkit [flags] rm [-r] [-f] URL...
@@ -13,6 +15,7 @@
 //	ftpkit [flags] rmdir URL...
 //	ftpkit [flags] mv URL DEST
 //	ftpkit [flags] quote URL COMMAND...
+//	ftpkit [flags] mirror [--delete] [-P N] [-x GLOB] [-i GLOB] [--dry-run] [--json] SOURCE TARGET
 //	ftpkit [flags] shell [URL]
 //	ftpkit version
 //	ftpkit completion bash|zsh|fish|powershell
@@ -25,6 +28,11 @@
 // ftp://host/dir/f names "dir/f" and ftp://host//abs/f names "/abs/f".
 // The user name, password and path are percent-decoded; '*' and '[...]'
 // in a path are wildcards, matched against the server's listing.
+//
+// get -r and put -r copy directories through the mirror engine (package
+// github.com/ftpkit/ftp/mirror), adding and updating files, never
+// deleting; mirror makes a tree an exact copy of another, in either
+// direction or between servers. See docs/cli.md and docs/mirror.md.
 //
 // Credentials: -u user[:password], else the URL's, else the netrc file
 // ($NETRC or ~/.netrc) entry for the host, else anonymous. A user name

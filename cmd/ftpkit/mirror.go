@@ -92,14 +92,7 @@ func (o *options) mirror(ctx context.Context, source, target string, mf *mirrorF
 		return o.printPlan(ctx, mirror.Plan(ctx, src.tree, dst.tree, mf.opts), mf.json)
 	}
 	plan := mirror.Plan(ctx, src.tree, dst.tree, mf.opts)
-	var pr *mirrorProgress
-	switch {
-	case o.quiet:
-	case o.showProgress(false):
-		pr = newBars(o.stderr)
-	default:
-		pr = &mirrorProgress{lines: o.stderr}
-	}
+	pr := o.treeProgress()
 	if pr != nil {
 		mf.opts.Report = pr.report
 		plan = pr.count(plan)
@@ -239,6 +232,18 @@ type mirrorProgress struct {
 	mu    sync.Mutex
 	bars  map[string]*mpb.Bar
 	seen  int64
+}
+
+// treeProgress returns the progress display of a mirror on stderr:
+// bars on a terminal, else a line per action; nil with -q.
+func (o *options) treeProgress() *mirrorProgress {
+	switch {
+	case o.quiet:
+		return nil
+	case o.showProgress(false):
+		return newBars(o.stderr)
+	}
+	return &mirrorProgress{lines: o.stderr}
 }
 
 func newBars(w io.Writer) *mirrorProgress {

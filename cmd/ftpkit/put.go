@@ -18,6 +18,7 @@ import (
 
 	"github.com/ftpkit/ftp"
 	"github.com/ftpkit/ftp/listing"
+	"github.com/ftpkit/ftp/mirror"
 )
 
 // putFlags are the flags of put.
@@ -43,7 +44,19 @@ resumes it, sending only the rest of the local file (REST); --temp uploads
 under a temporary name in the same directory and renames it when the server
 has confirmed the whole file, so that the final name never holds a partial
 file. -p sets the remote file's time to the local one's (MFMT, where the
-server offers it). -j N uploads N files at once.`,
+server offers it). -j N uploads N files at once.
+
+-r also uploads directories, with everything below them, through the
+engine of "ftpkit mirror" (as lftp's mirror -R): a local directory is
+copied to the directory URL names, made if missing; with a URL ending in
+"/", or several LOCAL arguments, into URL under its name ("put -r ./site
+ftp://host/www/" makes www/site). Files are uploaded under a temporary name
+and renamed when complete; those that differ in size are uploaded again,
+and with -p (and MFMT) their times are kept and compared too. -r deletes
+nothing and replaces nothing by an entry of another type; --no-clobber
+uploads only missing files, -c completes shorter remote files, and -j N
+(4 by default with -r) runs N transfers at once. Progress is a line per
+action on stderr (bars on a terminal), then a summary.`,
 		Args: argsUsage(2, -1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return o.put(cmd.Context(), args, f)
@@ -55,13 +68,16 @@ server offers it). -j N uploads N files at once.`,
 	fl.BoolVarP(&f.keepTime, "preserve", "p", false, "give the remote file the local file's modification time (MFMT)")
 	fl.BoolVar(&f.temp, "temp", false, "upload under a temporary name, renamed when complete")
 	fl.BoolVarP(&f.recursive, "recursive", "r", false, "upload directories and everything below them")
-	fl.IntVarP(&f.jobs, "jobs", "j", 1, "upload `N` files at once")
+	fl.IntVarP(&f.jobs, "jobs", "j", 1, "upload `N` files at once (with -r, 4 unless given)")
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
 		switch {
 		case f.jobs < 1:
 			return usageErrorf("-j must be at least 1")
 		case f.cont && f.temp:
 			return usageErrorf("--continue and --temp exclude each other")
+		}
+		if f.recursive && !cmd.Flags().Changed("jobs") {
+			f.jobs = mirror.DefaultParallel
 		}
 		o.maxConn = f.jobs
 		return nil
@@ -324,9 +340,4 @@ func tempName(remote string) string {
 	rand.Read(b[:])
 	dir, base := path.Split(remote)
 	return dir + "." + base + ".ftpkit-" + hex.EncodeToString(b[:]) + ".part"
-}
-
-// putRecursive uploads directories through the mirror engine.
-func (o *options) putRecursive(ctx context.Context, locals []string, raw string, f putFlags) error {
-	return usageErrorf("put -r is not available yet (it needs the mirror engine)")
 }
