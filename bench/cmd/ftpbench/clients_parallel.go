@@ -198,16 +198,18 @@ func (e *env) lftpParallel(o op) *exec.Cmd {
 
 // rcloneCmd runs rclone with an on-the-fly FTP remote (":ftp:" and
 // --ftp-* flags, no configuration file): copy for "pool", sync for
-// "mirror" and "resync". --transfers and
-// --checkers are o.n; --ftp-concurrency is rcloneConcurrency. Retries are
-// off (--retries 1 --low-level-retries 1), as for lftp (net:max-retries
-// 1): a failure fails the row rather than being hidden in the time.
+// "mirror" and "resync". --transfers and --checkers are o.n;
+// --ftp-concurrency is rcloneConcurrency. A whole sync is not retried
+// (--retries 1), but rclone keeps its low-level retries of a single
+// operation (10 by default), as ftpkit's Client keeps its 3: pure-ftpd
+// gives two sessions the same passive port now and then ("425 ... Address
+// already in use"), which every client must retry to finish the tree.
 func (e *env) rcloneCmd(o op) *exec.Cmd {
 	host, port, err := net.SplitHostPort(o.addr)
 	if err != nil {
 		return nil
 	}
-	args := []string{"--config", "/dev/null", "-q", "--retries", "1", "--low-level-retries", "1",
+	args := []string{"--config", "/dev/null", "-q", "--retries", "1",
 		"--ftp-host", host, "--ftp-port", port, "--ftp-user", ftpUser, "--ftp-pass", e.rclonePass,
 		"--ftp-concurrency", fmt.Sprint(rcloneConcurrency)}
 	src := ":ftp:" + o.remote
