@@ -8,6 +8,7 @@ import (
 	"iter"
 	"path"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ftpkit/ftp/listing"
@@ -121,6 +122,7 @@ type applier struct {
 	sum          Summary
 	pending      map[string]*pendingDir // directories being made, and those that failed
 	failedCopies map[string]bool        // files whose copy failed: their partial data is kept
+	fxpOff       atomic.Bool            // the servers refused a server-to-server copy (FXPAuto)
 }
 
 // A pendingDir is a directory of a Mkdir under way, or failed.

@@ -24,7 +24,7 @@ func (ap *applier) copy(a Action) (int64, error) {
 		case *localTree:
 			return ap.download(s, d, a)
 		case *remoteTree:
-			return ap.relay(s, d, a)
+			return ap.serverCopy(s, d, a)
 		}
 	case *localTree:
 		switch d := ap.dst.(type) {
@@ -126,35 +126,43 @@ func (ap *applier) upload(s *localTree, d *remoteTree, a Action) (int64, error) 
 // both trees share a Client (whose limit might allow one session only).
 func (ap *applier) relay(s, d *remoteTree, a Action) (n int64, err error) {
 	tmp := tempName(d.path(a.Path))
-	defer func() {
-		if err != nil {
-			cleanup, cancel := context.WithTimeout(context.WithoutCancel(ap.ctx), 10*time.Second)
-			d.c.Remove(cleanup, tmp)
-			cancel()
-		}
-	}()
 	if s.c == d.c {
 		n, err = ap.relaySpooled(s, d, a, tmp)
 	} else {
 		n, err = ap.relayStream(s, d, a, tmp)
 	}
+	if err == nil && a.Size >= 0 && n != a.Size {
+		err = fmt.Errorf("%w: %d bytes copied, the source has %d", ftp.ErrShortTransfer, n, a.Size)
+	}
+	if err == nil {
+		err = ap.install(d, a, tmp)
+	}
 	if err != nil {
-		return n, err
+		ap.removeTemp(d, tmp)
 	}
-	if a.Size >= 0 && n != a.Size {
-		return n, fmt.Errorf("%w: %d bytes copied, the source has %d", ftp.ErrShortTransfer, n, a.Size)
-	}
+	return n, err
+}
+
+// install renames the complete copy tmp to a's file in the remote tree
+// d, and sets its time where the server can (MFMT).
+func (ap *applier) install(d *remoteTree, a Action, tmp string) error {
 	if err := d.c.Rename(ap.ctx, tmp, d.path(a.Path)); err != nil {
-		return n, err
+		return err
 	}
 	if ap.keepTime(a) {
 		if ok, _ := d.canSetTimes(ap.ctx); ok {
-			if err := d.chtimes(ap.ctx, a.Path, a.ModTime); err != nil {
-				return n, err
-			}
+			return d.chtimes(ap.ctx, a.Path, a.ModTime)
 		}
 	}
-	return n, nil
+	return nil
+}
+
+// removeTemp removes the temporary file tmp of a failed copy from the
+// remote tree d, even after the end of the context.
+func (ap *applier) removeTemp(d *remoteTree, tmp string) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ap.ctx), 10*time.Second)
+	defer cancel()
+	d.c.Remove(ctx, tmp)
 }
 
 // relayStream streams the source file into tmp on the target.

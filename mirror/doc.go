@@ -23,6 +23,12 @@
 // compared by size only, and the plan says so in a Note. Options select
 // other comparisons: SizeOnly, IgnoreTime, OnlyNewer, Checksum.
 //
+// # Between two servers
+//
+// When both trees are remote, each with a Client of its own, files go
+// from server to server (FXP, ftp.Copy) where both servers allow it, and
+// through this machine otherwise: see FXPMode and Options.FXP.
+//
 // # Safety
 //
 // Every name from a listing is checked before it is used: ".", "..",

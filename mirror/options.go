@@ -53,6 +53,12 @@ type Options struct {
 	// one.
 	Follow bool
 
+	// FXP says whether files go from server to server (ftp.Copy) when
+	// both trees are remote, each with a Client of its own: by default
+	// (FXPAuto) where both servers allow it, else through this machine.
+	// Summary.FXP counts the files copied so.
+	FXP FXPMode
+
 	// MaxErrors stops the mirror after that many failures (0: never):
 	// no transfer starts after that, and nothing is deleted.
 	MaxErrors int

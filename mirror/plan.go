@@ -88,6 +88,9 @@ func (p *planner) setup() (notes []string, err error) {
 	if p.filter, err = newFilter(p.opts.Include, p.opts.Exclude); err != nil {
 		return nil, err
 	}
+	if err := checkFXP(p.opts.FXP, p.src, p.dst); err != nil {
+		return nil, err
+	}
 	_, p.links = p.dst.(*localTree)
 	p.sizeOnly = p.opts.SizeOnly || p.opts.IgnoreTime
 	if !p.opts.IgnoreTime {

@@ -63,12 +63,13 @@ func bigTree() map[string]string {
 }
 
 // rsClient returns a Client for the real server srv with up to conns
-// sessions.
-func rsClient(t testing.TB, srv *realserver.Server, conns int) *ftp.Client {
+// sessions, and the options more.
+func rsClient(t testing.TB, srv *realserver.Server, conns int, more ...ftp.ClientOption) *ftp.Client {
 	t.Helper()
 	u := url.URL{Scheme: "ftp", User: url.UserPassword(srv.User, srv.Password), Host: srv.Addr, Path: "/"}
 	opts := []ftp.ClientOption{ftp.WithTimeout(30 * time.Second), ftp.WithoutNetrc(), ftp.WithMaxConns(conns),
 		ftp.WithRetry(3, 50*time.Millisecond, time.Second)}
+	opts = append(opts, more...)
 	if srv.Config.TLS == realserver.Explicit {
 		opts = append(opts, ftp.WithExplicitTLS(srv.TLSConfig()))
 	}

@@ -22,9 +22,10 @@ func ftClient(t testing.TB, srv *ftptest.Server, conns int) *ftp.Client {
 	return c
 }
 
-// TestServerToServer copies a tree between two servers (streamed from
-// one Client to the other) and within one server through a single
-// Client limited to one session (spooled through a local file).
+// TestServerToServer copies a tree between two servers, from server to
+// server (FXP, by default) and streamed from one Client to the other
+// (FXPNever), and within one server through a single Client limited to
+// one session (spooled through a local file).
 func TestServerToServer(t *testing.T) {
 	ctx := ctxT(t, time.Minute)
 	a, b := ftptest.NewServer(t), ftptest.NewServer(t)
@@ -34,12 +35,19 @@ func TestServerToServer(t *testing.T) {
 	ca, cb := ftClient(t, a, 4), ftClient(t, b, 4)
 	sum := run(t, ctx, mirror.Remote(ca, "tree"), mirror.Remote(cb, "copy"), mirror.Options{})
 	sameTrees(t, filepath.Join(a.Root, "tree"), filepath.Join(b.Root, "copy"))
-	if sum.Copied != 4 || sum.Made != 3 {
-		t.Errorf("between servers: %d copied, %d made; want 4, 3", sum.Copied, sum.Made)
+	if sum.Copied != 4 || sum.Made != 3 || sum.FXP != 4 {
+		t.Errorf("between servers: %d copied (%d server to server), %d made; want 4 (4), 3; notes %q", sum.Copied, sum.FXP, sum.Made, sum.Notes)
+	}
+	sum = run(t, ctx, mirror.Remote(ca, "tree"), mirror.Remote(cb, "relayed"), mirror.Options{FXP: mirror.FXPNever})
+	sameTrees(t, filepath.Join(a.Root, "tree"), filepath.Join(b.Root, "relayed"))
+	if sum.Copied != 4 || sum.FXP != 0 {
+		t.Errorf("through this machine: %d copied (%d server to server); want 4 (0)", sum.Copied, sum.FXP)
 	}
 
 	one := ftClient(t, a, 1)
-	run(t, ctx, mirror.Remote(one, "tree"), mirror.Remote(one, "copy"), mirror.Options{Parallel: 3})
+	if sum = run(t, ctx, mirror.Remote(one, "tree"), mirror.Remote(one, "copy"), mirror.Options{Parallel: 3}); sum.Copied != 4 || sum.FXP != 0 {
+		t.Errorf("within one Client: %d copied (%d server to server); want 4 (0)", sum.Copied, sum.FXP)
+	}
 	sameTrees(t, filepath.Join(a.Root, "tree"), filepath.Join(a.Root, "copy"))
 	if sum = run(t, ctx, mirror.Remote(one, "tree"), mirror.Remote(one, "copy"), mirror.Options{}); sum.Copied != 0 {
 		t.Errorf("rerun: %d copied", sum.Copied)

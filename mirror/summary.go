@@ -10,6 +10,7 @@ import (
 // A Summary tells what Apply did.
 type Summary struct {
 	Copied  int `json:"copied"`  // files copied
+	FXP     int `json:"fxp"`     // of them, copied from server to server (see FXPMode)
 	Made    int `json:"made"`    // directories made
 	Linked  int `json:"linked"`  // symbolic links made
 	Timed   int `json:"timed"`   // files whose time alone was set
