@@ -21,6 +21,7 @@ import (
 // mirrorFlags are the flags of the mirror command.
 type mirrorFlags struct {
 	opts   mirror.Options
+	fxp    string
 	dryRun bool
 	json   bool
 }
@@ -33,7 +34,8 @@ func newMirrorCmd(o *options) *cobra.Command {
 		Long: `mirror makes TARGET a copy of SOURCE. Each is an ftp://, ftpes:// or ftps://
 URL of a directory, or a local directory: "mirror ftp://host/pub/ ./pub"
 downloads, "mirror ./site ftps://user@host/www/" uploads, and two URLs copy
-from server to server through this machine.
+from server to server: directly (FXP) where both servers allow it, else
+through this machine (--fxp).
 
 Files are compared by size and modification time, within the precision of
 each side's listing (MLSD to the second, LIST to the minute or the day;
@@ -62,6 +64,7 @@ name at any depth ("*.tmp"); a trailing '/' matches directories only.`,
 	f.BoolVarP(&mf.opts.Continue, "continue", "c", false, "complete target files shorter than the source and not older")
 	f.BoolVarP(&mf.opts.Follow, "follow", "L", false, "copy what symbolic links lead to instead of the links")
 	f.IntVar(&mf.opts.MaxErrors, "max-errors", 0, "stop after `N` failures (0: never)")
+	f.StringVar(&mf.fxp, "fxp", "auto", "between two servers, copy from server to server: auto (where they allow it), never, always")
 	f.BoolVar(&mf.dryRun, "dry-run", false, "print the plan and change nothing")
 	f.BoolVar(&mf.json, "json", false, "print the plan (with --dry-run) or the summary as JSON")
 	return cmd
@@ -75,6 +78,11 @@ func (o *options) mirror(ctx context.Context, source, target string, mf *mirrorF
 	if mf.opts.MaxErrors < 0 {
 		return usageErrorf("--max-errors must not be negative")
 	}
+	fxp, ok := map[string]mirror.FXPMode{"auto": mirror.FXPAuto, "never": mirror.FXPNever, "always": mirror.FXPAlways}[mf.fxp]
+	if !ok {
+		return usageErrorf("--fxp must be auto, never or always")
+	}
+	mf.opts.FXP = fxp
 	src, err := o.mirrorTree(ctx, source, mf.opts.Parallel)
 	if err != nil {
 		return err
@@ -182,8 +190,12 @@ func isRoutineSkip(reason string) bool {
 
 // printSummary prints what a mirror did in one line.
 func printSummary(w io.Writer, s mirror.Summary) {
+	copied := size(s.Bytes)
+	if s.FXP > 0 {
+		copied += fmt.Sprintf(", %d server to server", s.FXP)
+	}
 	fmt.Fprintf(w, "%d copied (%s), %d directories made, %d deleted, %d skipped, %d failed",
-		s.Copied, size(s.Bytes), s.Made, s.Deleted, s.Skipped, s.Failed)
+		s.Copied, copied, s.Made, s.Deleted, s.Skipped, s.Failed)
 	for _, x := range []struct {
 		n    int
 		what string

@@ -136,3 +136,33 @@ func TestMirrorBars(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errs)
 	}
 }
+
+// TestMirrorServerToServer mirrors between two servers: from server to
+// server by default, through this machine with --fxp never.
+func TestMirrorServerToServer(t *testing.T) {
+	a, b := ftptest.NewServer(t), ftptest.NewServer(t)
+	writeFiles(t, filepath.Join(a.Root, "tree"), map[string]string{"a.txt": "a", "d/b.txt": "bb"})
+	want := listTree(t, filepath.Join(a.Root, "tree"))
+	for _, c := range []struct{ fxp, dir, summary string }{
+		{"", "auto", "2 copied (3 B, 2 server to server), 2 directories made"},
+		{"never", "never", "2 copied (3 B), 2 directories made"},
+	} {
+		args := []string{"mirror", mirrorURL(a, "tree"), mirrorURL(b, c.dir)}
+		if c.fxp != "" {
+			args = append(args[:1], append([]string{"--fxp", c.fxp}, args[1:]...)...)
+		}
+		out, errs, code := runMirror(args...)
+		if code != 0 || !strings.HasPrefix(out, c.summary) {
+			t.Errorf("--fxp %q: exit %d, %q (stderr %q); want %q", c.fxp, code, out, errs, c.summary)
+		}
+		if got := listTree(t, filepath.Join(b.Root, c.dir)); !slices.Equal(got, want) {
+			t.Errorf("--fxp %q: %q, want %q", c.fxp, got, want)
+		}
+	}
+	if _, _, code := runMirror("mirror", "--fxp", "sometimes", mirrorURL(a, "tree"), mirrorURL(b, "x")); code != 2 {
+		t.Errorf("--fxp sometimes: exit %d, want 2", code)
+	}
+	if _, errs, code := runMirror("mirror", "--fxp", "always", mirrorURL(a, "tree"), t.TempDir()); code != 1 || !strings.Contains(errs, "need two remote trees") {
+		t.Errorf("--fxp always to a local directory: exit %d, %q; want 1", code, errs)
+	}
+}
