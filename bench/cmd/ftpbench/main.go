@@ -24,6 +24,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -412,6 +413,12 @@ func (b *bench) runOnce(c client, o op, wantBytes int64, wantFiles, wantEntries 
 	ctx, cancel := context.WithTimeout(context.Background(), processTimeout)
 	defer cancel()
 	cmd = exec.CommandContext(ctx, "/usr/bin/time", append([]string{"-f", "%M", "-o", rssFile}, cmd.Args...)...)
+	// At the timeout, kill the client with time, its process group: killing
+	// time alone would leave the client running, holding the output pipe,
+	// and Run waiting for it.
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 10 * time.Second
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stderr
 	cmd.Stderr = &stderr
