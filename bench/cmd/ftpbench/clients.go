@@ -13,7 +13,8 @@ type op struct {
 	// "get", "put", "many", "list" (LIST), "mlsd" (MLSD), "tcp"; for the
 	// parallel groups "pool" (count files of a directory, as "many", over n
 	// sessions), "seg" (one file in n segments), "mirror" (a tree into an
-	// empty directory) and "resync" (the same into an identical copy).
+	// empty directory), "resync" (the same into an identical copy) and
+	// "s2s" (a tree from one server into an empty directory on another).
 	kind   string
 	addr   string // server host:port
 	tls    bool
@@ -26,6 +27,9 @@ type op struct {
 	// fillAddr ("resync") is the address to make the client's first,
 	// untimed copy from (the rerun then goes to addr).
 	fillAddr string
+	// "s2s": the target server and directory of a mirror from addr and
+	// remote; local is the target directory on disk.
+	dstAddr, dstRemote string
 }
 
 // client knows how to run an op as a separate process.

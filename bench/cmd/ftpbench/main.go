@@ -52,7 +52,7 @@ var (
 	workDir  = flag.String("work", "/dev/shm/ftpbench", "scratch directory (served files, downloads); on tmpfs by default, so that no run waits on the disk writing back an earlier run's file")
 	repoDir  = flag.String("repo", "..", "root of the ftpkit repository")
 	rounds   = flag.Int("rounds", 0, "rounds per scenario (default 5, 2 with -quick)")
-	only     = flag.String("only", "", "comma-separated scenario groups to run: tcp,large,tls,small,latency,list,pool,segmented,mirror (default all)")
+	only     = flag.String("only", "", "comma-separated scenario groups to run: tcp,large,tls,small,latency,list,pool,segmented,mirror,s2s (default all)")
 	cmdline  = flag.String("cmdline", "", "the command line to report (set by run.sh)")
 	serverFl = flag.String("server", "", "server to use: vsftpd or pure-ftpd (default: the faster one for a large download); also the mirror group's (default pure-ftpd)")
 )
@@ -66,6 +66,7 @@ type sizes struct {
 	poolN         int       // files of the pool group (small bytes each)
 	tree          treeShape // the mirror group's tree
 	resyncTree    treeShape // the tree of the mirror group's no-op rerun
+	s2sTree       treeShape // the tree of the server-to-server group
 }
 
 func main() {
@@ -77,14 +78,18 @@ func main() {
 		// 2,000 files of 4 KiB in 200 directories (and 10 above them)
 		// and 10 of 50 MiB; 10,000 files in 500 directories (and 10).
 		tree:       treeShape{top: 10, sub: 20, files: 10, fileSize: 4096, bigN: 10, bigSize: 50 << 20},
-		resyncTree: treeShape{top: 10, sub: 50, files: 20, fileSize: 4096}}
+		resyncTree: treeShape{top: 10, sub: 50, files: 20, fileSize: 4096},
+		// 200 files of 4 KiB in 20 directories (and 2 above them) and 4
+		// of 50 MiB.
+		s2sTree: treeShape{top: 2, sub: 10, files: 10, fileSize: 4096, bigN: 4, bigSize: 50 << 20}}
 	if *quick {
 		// listN above pure-ftpd's default cap of 10000 entries, so that a cap
 		// shows up as a failed count.
 		sz = sizes{big: 64 << 20, mid: 16 << 20, small: 4096, smallN: 100, latSmallN: 20, listN: 20000,
 			poolN:      100,
 			tree:       treeShape{top: 2, sub: 10, files: 10, fileSize: 4096, bigN: 2, bigSize: 8 << 20},
-			resyncTree: treeShape{top: 10, sub: 10, files: 10, fileSize: 4096}}
+			resyncTree: treeShape{top: 10, sub: 10, files: 10, fileSize: 4096},
+			s2sTree:    treeShape{top: 1, sub: 10, files: 10, fileSize: 4096, bigN: 2, bigSize: 8 << 20}}
 	}
 	if *rounds == 0 {
 		*rounds = 5
@@ -128,6 +133,7 @@ type bench struct {
 	// and the no-op rerun's copies made so far.
 	tree, resyncTree *tree
 	filled           map[string]bool
+	s2sTree          *tree // the server-to-server group's tree
 }
 
 type meta struct {
@@ -265,6 +271,12 @@ func (b *bench) makeFiles() error {
 			return err
 		}
 	}
+	if b.selected("s2s") {
+		var err error
+		if b.s2sTree, err = makeTree(b.root, fmt.Sprintf("s2s%d", b.sz.s2sTree.fileCount()), b.sz.s2sTree, block); err != nil {
+			return err
+		}
+	}
 	dir := filepath.Join(b.root, fmt.Sprintf("list%d", b.sz.listN))
 	if _, err := os.Stat(filepath.Join(dir, fmt.Sprintf("entry-%06d", b.sz.listN-1))); err != nil {
 		os.MkdirAll(dir, 0o755)
@@ -397,6 +409,11 @@ func (b *bench) runOnce(c client, o op, wantBytes int64, wantFiles, wantEntries 
 		if err := os.MkdirAll(o.local, 0o755); err != nil {
 			return out, err
 		}
+	case "s2s":
+		// The client makes it, through the target server, as its user.
+		if err := os.RemoveAll(o.local); err != nil {
+			return out, err
+		}
 	case "resync":
 		if err := b.fill(c, o); err != nil {
 			return out, err
@@ -474,7 +491,7 @@ func (b *bench) runOnce(c client, o op, wantBytes int64, wantFiles, wantEntries 
 				break
 			}
 		}
-	case "pool", "seg", "mirror", "resync":
+	case "pool", "seg", "mirror", "resync", "s2s":
 		if err = b.checkParallel(o); err != nil {
 			err = fmt.Errorf("%s %s: %w", c.name, o.kind, err)
 		}
@@ -731,7 +748,7 @@ func (b *bench) runAll() error {
 	for _, g := range []struct {
 		name string
 		run  func() error
-	}{{"pool", b.runPool}, {"segmented", b.runSegmented}, {"mirror", b.runMirror}} {
+	}{{"pool", b.runPool}, {"segmented", b.runSegmented}, {"mirror", b.runMirror}, {"s2s", b.runServerToServer}} {
 		if b.selected(g.name) {
 			if err := g.run(); err != nil {
 				b.note("%s scenarios failed: %v", g.name, err)

@@ -137,7 +137,7 @@ func (b *bench) checkParallel(o op) error {
 		if !same {
 			return fmt.Errorf("%s differs from the served file (SHA-256)", o.local)
 		}
-	case "mirror", "resync":
+	case "mirror", "resync", "s2s":
 		return o.tree.check(b.root, o.local)
 	default:
 		return errors.New("not a parallel operation")

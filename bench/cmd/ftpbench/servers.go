@@ -109,6 +109,9 @@ func startVsftpd(work, root string, tc certs, port, pasvMin int, useTLS bool) (*
 		"pasv_enable=YES", "pasv_address=127.0.0.1",
 		fmt.Sprintf("pasv_min_port=%d", s.pasvMin), fmt.Sprintf("pasv_max_port=%d", s.pasvMax),
 		"connect_from_port_20=NO", "use_localtime=NO", "dirmessage_enable=NO",
+		// Server-to-server copies (group 9): through the proxies, the
+		// other server's address is not the client's.
+		"port_promiscuous=YES", "pasv_promiscuous=YES",
 		"max_clients=0", "max_per_ip=0", "idle_session_timeout=600", "data_connection_timeout=600",
 		"xferlog_enable=YES", "xferlog_std_format=NO", "log_ftp_protocol=YES",
 		"vsftpd_log_file=" + s.logPath, "syslog_enable=NO",
@@ -158,7 +161,7 @@ func startPureFTPd(work, repo, root string, port, pasvMin int) (*server, error) 
 	s.cmd = exec.Command(filepath.Join(bin, "sbin/pure-ftpd"),
 		"-S", fmt.Sprintf("127.0.0.1,%d", port), "-l", "puredb:"+pdb,
 		"-p", fmt.Sprintf("%d:%d", s.pasvMin, s.pasvMax), "-L", fmt.Sprintf("%d:5", listMax),
-		"-A", "-H", "-f", "none", "-E")
+		"-A", "-H", "-f", "none", "-E", "-w") // -w: FXP (group 9)
 	return s, s.start(filepath.Join(dir, "output.txt"))
 }
 
