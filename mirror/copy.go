@@ -72,7 +72,10 @@ func (ap *applier) download(s *remoteTree, d *localTree, a Action) (int64, error
 	if a.Size < 0 || a.Size >= largeFile {
 		opts = append(opts, ftp.WithKeepPartial())
 	}
-	if !ap.keepTime(a) {
+	// Without an exact listed time, Download asks MDTM: a LIST time of
+	// day is to the minute, and a copy given the time it was made would
+	// be copied again by the next run.
+	if ap.opts.IgnoreTime {
 		opts = append(opts, ftp.WithoutModTime())
 	}
 	if a.resume {

@@ -216,3 +216,30 @@ func chownLike(t testing.TB, dir string) {
 }
 
 var _ = atomic.Int64{}
+
+// TestDownloadTimeFromList: a file downloaded from a server whose
+// listing gives no exact time (vsftpd: LIST only) gets the server's
+// time, asked with MDTM, so that a rerun finds it up to date whatever
+// minute the copy ended in.
+func TestDownloadTimeFromList(t *testing.T) {
+	ctx := ctxT(t, time.Minute)
+	srv := realserver.Start(t, realserver.Vsftpd, realserver.Config{})
+	serverTree(t, srv, "tree", map[string]string{"a": "a", "d/b": "bb"})
+	for _, name := range []string{"a", "d/b"} {
+		if err := os.Chtimes(srv.Path("tree/"+name), base, base); err != nil {
+			t.Fatal(err)
+		}
+	}
+	local := t.TempDir()
+	c := rsClient(t, srv, 2)
+	run(t, ctx, mirror.Remote(c, "tree"), mirror.Local(local), mirror.Options{})
+	for _, name := range []string{"a", "d/b"} {
+		fi, err := os.Stat(filepath.Join(local, name))
+		if err != nil || !fi.ModTime().Equal(base) {
+			t.Errorf("%s: %v, time %v; want %v", name, err, fi.ModTime(), base)
+		}
+	}
+	if sum := run(t, ctx, mirror.Remote(c, "tree"), mirror.Local(local), mirror.Options{}); sum.Copied != 0 || sum.Skipped != 2 {
+		t.Errorf("rerun: %d copied, %d skipped; want 0, 2", sum.Copied, sum.Skipped)
+	}
+}
