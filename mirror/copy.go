@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -138,7 +139,7 @@ func (ap *applier) relay(s, d *remoteTree, a Action) (n int64, err error) {
 		err = fmt.Errorf("%w: %d bytes copied, the source has %d", ftp.ErrShortTransfer, n, a.Size)
 	}
 	if err == nil {
-		err = ap.install(d, a, tmp)
+		err = ap.install(s, d, a, tmp)
 	}
 	if err != nil {
 		ap.removeTemp(d, tmp)
@@ -147,17 +148,33 @@ func (ap *applier) relay(s, d *remoteTree, a Action) (n int64, err error) {
 }
 
 // install renames the complete copy tmp to a's file in the remote tree
-// d, and sets its time where the server can (MFMT).
-func (ap *applier) install(d *remoteTree, a Action, tmp string) error {
+// d, and gives it the source's time where d can keep it (MFMT): the
+// listed time if exact (MLSD), else the one MDTM gives, as a download
+// does (a LIST time is to the minute or the day, and a copy left with
+// the time it was made would be copied again by the next run).
+func (ap *applier) install(s, d *remoteTree, a Action, tmp string) error {
 	if err := d.c.Rename(ap.ctx, tmp, d.path(a.Path)); err != nil {
 		return err
 	}
-	if ap.keepTime(a) {
-		if ok, _ := d.canSetTimes(ap.ctx); ok {
-			return d.chtimes(ap.ctx, a.Path, a.ModTime)
+	if ap.opts.IgnoreTime {
+		return nil
+	}
+	if ok, _ := d.canSetTimes(ap.ctx); !ok {
+		return nil
+	}
+	mt := a.ModTime
+	if !ap.keepTime(a) {
+		var err error
+		mt, err = s.modTime(ap.ctx, a.Path)
+		var fe *ftp.Error
+		if errors.As(err, &fe) {
+			return nil // no MDTM, or not for this file: no time
+		}
+		if err != nil {
+			return err
 		}
 	}
-	return nil
+	return d.chtimes(ap.ctx, a.Path, mt)
 }
 
 // removeTemp removes the temporary file tmp of a failed copy from the

@@ -86,7 +86,7 @@ func (ap *applier) serverCopy(s, d *remoteTree, a Action) (int64, error) {
 	tmp := tempName(d.path(a.Path))
 	n, copyErr, err := ap.fxp(s, d, a, tmp)
 	if err == nil {
-		if err = ap.install(d, a, tmp); err != nil {
+		if err = ap.install(s, d, a, tmp); err != nil {
 			ap.removeTemp(d, tmp)
 			return n, err
 		}
