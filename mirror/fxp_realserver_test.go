@@ -65,6 +65,13 @@ func (l *cmdLog) Write(p []byte) (int, error) {
 	return l.b.Write(p)
 }
 
+// countText counts the occurrences of text.
+func (l *cmdLog) countText(text string) int {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return strings.Count(l.b.String(), text)
+}
+
 // reset forgets what was written so far.
 func (l *cmdLog) reset() {
 	l.mu.Lock()
@@ -161,12 +168,27 @@ func TestFXP(t *testing.T) {
 			t.Run("allowed", func(t *testing.T) {
 				t.Parallel()
 				ctx := ctxT(t, 2*time.Minute)
-				p := startPair(t, pair.src, pair.dst, realserver.Config{AllowFXP: true}, pair.foreign, fxpTree())
+				p := startPair(t, pair.src, pair.dst, realserver.Config{AllowFXP: true, PassivePorts: 250}, pair.foreign, fxpTree())
 				src, dst := p.trees()
 				sum := run(t, ctx, src, dst, mirror.Options{})
 				sameTrees(t, p.src.Path("tree"), p.dst.Path("copy"))
-				if sum.Copied != fxpFiles || sum.FXP != fxpFiles || len(fxpNotes(sum)) != 0 {
-					t.Errorf("%d copied, %d server to server, notes %q; want %d, %d, none", sum.Copied, sum.FXP, sum.Notes, fxpFiles, fxpFiles)
+				// Two failures of the servers, not of the client, happen
+				// now and then. pure-ftpd connects from port 20: when it
+				// meets a passive port of the other server again within
+				// a second, the kernel refuses the connection (425
+				// Cannot assign requested address), and the copy is
+				// retried with the source passive. And pure-ftpd can
+				// report a file sent (226) whose connection pyftpdlib
+				// never accepted: pyftpdlib ends the wait with 421, and
+				// the file goes through this machine. Each costs the
+				// source one more RETR and one more passive command.
+				refused := p.srcLog.countText("425 Could not open data connection")
+				lost := p.dstLog.countText("421 Passive data channel timed out")
+				if refused+lost > 0 {
+					t.Logf("servers' failures: %d connections refused by the kernel, %d lost by pyftpdlib", refused, lost)
+				}
+				if sum.Copied != fxpFiles || sum.FXP != fxpFiles-lost || len(fxpNotes(sum)) != 0 {
+					t.Errorf("%d copied, %d server to server, notes %q; want %d, %d, none", sum.Copied, sum.FXP, sum.Notes, fxpFiles, fxpFiles-lost)
 				}
 				// The source's data connections: one to the other
 				// server for each file, one to this machine for each
@@ -174,11 +196,11 @@ func TestFXP(t *testing.T) {
 				if n := p.srcLog.count("PORT"); n != fxpFiles {
 					t.Errorf("the source got %d PORT commands, want %d", n, fxpFiles)
 				}
-				if n := p.srcLog.count("RETR"); n != fxpFiles {
-					t.Errorf("the source got %d RETR commands, want %d", n, fxpFiles)
+				if n := p.srcLog.count("RETR"); n != fxpFiles+refused+lost {
+					t.Errorf("the source got %d RETR commands, want %d", n, fxpFiles+refused+lost)
 				}
-				if n := p.srcLog.count("PASV") + p.srcLog.count("EPSV"); n != fxpDirs {
-					t.Errorf("the source got %d passive commands, want %d (the listings)", n, fxpDirs)
+				if n := p.srcLog.count("PASV") + p.srcLog.count("EPSV"); n != fxpDirs+refused+lost {
+					t.Errorf("the source got %d passive commands, want %d (the listings)", n, fxpDirs+refused+lost)
 				}
 				if n := p.dstLog.count("PASV"); n != fxpFiles {
 					t.Errorf("the destination got %d PASV commands, want %d", n, fxpFiles)

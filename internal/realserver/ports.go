@@ -20,35 +20,59 @@ const (
 	blockCount = (portLimit - portBase) / blockSize
 )
 
-// portBlock reserves a free block of ports on host for the lifetime of this
-// process or until release is called. A block is reserved by an exclusive
-// flock on a file in os.TempDir, which other processes using this package
-// honour and which the kernel drops when the process dies; each port is
-// also probed by binding it, to skip ports that something else uses.
-func portBlock(host string) (first int, release func(), err error) {
+// portBlocks reserves n adjacent free blocks of ports on host for the
+// lifetime of this process or until release is called. A block is
+// reserved by an exclusive flock on a file in os.TempDir, which other
+// processes using this package honour and which the kernel drops when
+// the process dies; each port is also probed by binding it, to skip
+// ports that something else uses.
+func portBlocks(host string, n int) (first int, release func(), err error) {
 	dir := filepath.Join(os.TempDir(), "ftpkit-realserver-ports")
 	if err := os.MkdirAll(dir, 0o777); err != nil {
 		return 0, nil, err
 	}
-	start := rand.IntN(blockCount)
-	for i := range blockCount {
-		b := (start + i) % blockCount
-		f, err := os.OpenFile(filepath.Join(dir, strconv.Itoa(b)), os.O_CREATE|os.O_RDWR, 0o666)
-		if err != nil {
-			return 0, nil, err
-		}
-		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-			f.Close()
+	start := rand.IntN(blockCount - n + 1)
+	for i := range blockCount - n + 1 {
+		b := (start + i) % (blockCount - n + 1)
+		locks, ok := lockBlocks(dir, b, n)
+		if !ok {
 			continue
+		}
+		release := func() {
+			for _, f := range locks {
+				f.Close()
+			}
 		}
 		first := portBase + b*blockSize
-		if !portsFree(host, first, first+blockSize-1) {
-			f.Close()
+		if !portsFree(host, first, first+n*blockSize-1) {
+			release()
 			continue
 		}
-		return first, func() { f.Close() }, nil
+		return first, release, nil
 	}
-	return 0, nil, fmt.Errorf("realserver: no free block of %d ports in %d-%d", blockSize, portBase, portLimit-1)
+	return 0, nil, fmt.Errorf("realserver: no %d free blocks of %d ports in %d-%d", n, blockSize, portBase, portLimit-1)
+}
+
+// lockBlocks takes the locks of the n blocks from b, or none.
+func lockBlocks(dir string, b, n int) ([]*os.File, bool) {
+	var locks []*os.File
+	for i := b; i < b+n; i++ {
+		f, err := os.OpenFile(filepath.Join(dir, strconv.Itoa(i)), os.O_CREATE|os.O_RDWR, 0o666)
+		if err == nil {
+			err = syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+			if err != nil {
+				f.Close()
+			}
+		}
+		if err != nil {
+			for _, f := range locks {
+				f.Close()
+			}
+			return nil, false
+		}
+		locks = append(locks, f)
+	}
+	return locks, true
 }
 
 // portsFree reports whether every TCP port from lo to hi can be bound on host.

@@ -157,6 +157,14 @@ type Config struct {
 	// any transfer command.)
 	AllowFXP bool
 
+	// PassivePorts is the least number of ports in the server's passive
+	// range; 0 means 31. A narrow range makes a server that connects
+	// from a fixed port (pure-ftpd in active mode, from port 20) meet
+	// the same connection (address and port at both ends) again within
+	// a second, when the kernel refuses it: 425 Could not open data
+	// connection to port N: Cannot assign requested address.
+	PassivePorts int
+
 	// IdleTimeout is how long a logged-in session may wait between
 	// commands before the server ends it; 0 keeps the server's default
 	// (vsftpd and pyftpdlib 5 minutes, proftpd 10, pure-ftpd 15). It

@@ -119,12 +119,13 @@ func (s *Server) start(bin string) error {
 		return err
 	}
 
-	first, release, err := portBlock(s.Host)
+	blocks := max(1, (cfg.PassivePorts+1+blockSize-1)/blockSize)
+	first, release, err := portBlocks(s.Host, blocks)
 	if err != nil {
 		return err
 	}
 	s.release = release
-	s.Port, s.PasvMin, s.PasvMax = first, first+1, first+blockSize-1
+	s.Port, s.PasvMin, s.PasvMax = first, first+1, first+blocks*blockSize-1
 	s.Addr = net.JoinHostPort(s.Host, strconv.Itoa(s.Port))
 
 	s.outFile = filepath.Join(s.dir, "output.log")
