@@ -26,8 +26,10 @@ type Connector struct {
 
 // NewConnector returns a Connector for rawURL (see ParseURL): the
 // scheme chooses clear text, explicit or implicit TLS, and opts, applied
-// after the scheme's option, adjust it (WithExplicitTLS(cfg) with a
-// certificate pool of one's own, say).
+// after the scheme's option, adjust it (WithExplicitTLS(cfg) or
+// WithTLSConfig(cfg) with a certificate pool of one's own, say; with an
+// "ftpes" or "ftps" URL, WithTLSConfig keeps the scheme's TLS and
+// protected data).
 //
 // The credentials are the URL's user and password. For a user without a
 // password in the URL, the netrc entry of the host with that login gives
@@ -42,6 +44,12 @@ func NewConnector(rawURL string, opts ...DialOption) (*Connector, error) {
 		return nil, err
 	}
 	opts = append(u.DialOptions(), opts...)
+	switch u.Scheme {
+	case "ftpes":
+		opts = append(opts, keepSchemeTLS(tlsExplicit))
+	case "ftps":
+		opts = append(opts, keepSchemeTLS(tlsImplicit))
+	}
 	var cfg config
 	for _, o := range opts {
 		if err := o(&cfg); err != nil {

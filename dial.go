@@ -125,6 +125,7 @@ type config struct {
 	tlsConfig    *tls.Config
 	tlsMode      tlsMode
 	clearData    bool
+	clearDataSet bool // by WithClearData
 	noReuse      bool
 	laxTLSClose  bool
 	noPipelining bool
@@ -268,6 +269,11 @@ func WithLogger(level int, l *slog.Logger) DialOption {
 // the data channel stays in clear text until ProtP. Use WithExplicitTLS
 // to have Dial and Login do all of it. A nil cfg means the defaults:
 // certificates verified against the system roots and the dialled host.
+//
+// With a URL whose scheme asks for TLS (NewConnector, NewClient:
+// "ftpes://", "ftps://"), WithTLSConfig only gives the configuration:
+// the scheme's TLS stays, data connections protected, as with
+// WithExplicitTLS(cfg) or WithImplicitTLS(cfg).
 func WithTLSConfig(cfg *tls.Config) DialOption {
 	return func(c *config) error {
 		c.tlsConfig, c.tlsMode, c.clearData = cfg, tlsManual, true
@@ -301,11 +307,22 @@ func WithImplicitTLS(cfg *tls.Config) DialOption {
 	}
 }
 
+// keepSchemeTLS keeps the TLS mode of a URL's scheme (NewConnector)
+// when a later WithTLSConfig gave only the configuration.
+func keepSchemeTLS(mode tlsMode) DialOption {
+	return func(c *config) error {
+		if c.tlsMode == tlsManual {
+			c.tlsMode, c.clearData = mode, c.clearDataSet
+		}
+		return nil
+	}
+}
+
 // WithClearData keeps data connections in clear text after a TLS login
 // (no PROT P). The control connection stays secure.
 func WithClearData() DialOption {
 	return func(c *config) error {
-		c.clearData = true
+		c.clearData, c.clearDataSet = true, true
 		return nil
 	}
 }

@@ -53,6 +53,7 @@ func TestTwoURLs(t *testing.T) {
 func TestNoPasswordShown(t *testing.T) {
 	s := secretServer(t)
 	dir := t.TempDir()
+	t.Chdir(dir) // "get good missing" writes a.txt to the working directory
 	good := serverURL(s, "a.txt")
 	wrong := "ftp://alice:" + secret + "x@" + s.Addr + "/a.txt"
 	s.CutData("RETR", 1, 1)

@@ -75,7 +75,7 @@ summary.`,
 	fl.BoolVarP(&f.keepTime, "preserve", "p", false, "give the local file the remote file's modification time")
 	fl.BoolVarP(&f.recursive, "recursive", "r", false, "download directories and everything below them")
 	fl.IntVarP(&f.jobs, "jobs", "j", 1, "download `N` files at once (with -r, 4 unless given)")
-	fl.IntVar(&f.segments, "segments", 0, "fetch each file in `N` ranges at once (default: 4 for files of 64 MiB or more, where the server allows)")
+	fl.IntVar(&f.segments, "segments", 0, "fetch each file in `N` ranges at once (default: up to 4 for a file of 64 MiB or more when its first 8 MiB show one stream would take over 2 s more, where the server allows)")
 	cmd.PreRunE = func(cmd *cobra.Command, args []string) error {
 		if f.jobs < 1 || f.segments < 0 {
 			return usageErrorf("-j must be at least 1 and --segments not negative")
