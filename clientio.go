@@ -251,8 +251,14 @@ var errReaderClosed = errors.New("ftp: read of a closed file")
 // file: it returns nil only when the server confirmed it whole. A body
 // whose source fails never commits: if io.Copy to the writer (its
 // ReadFrom) meets a failing source, or CloseWithError is called, the
-// transfer is aborted. Create does not retry a transfer under way (its
-// body cannot be read twice); use Upload for a local file.
+// transfer is aborted (the data connection reset, with no TLS
+// close_notify), so the server never takes it for a complete file. The
+// servers tried (vsftpd, pure-ftpd, proftpd, pyftpdlib) still keep the
+// bytes that arrived under name: write to a temporary name and Rename
+// it after Close, or use Upload with WithTempName, where a partial file
+// must never show under the final name. Create does not retry a
+// transfer under way (its body cannot be read twice); use Upload for a
+// local file.
 func (c *Client) Create(ctx context.Context, name string) (*FileWriter, error) {
 	var w *FileWriter
 	err := c.retry(ctx, "Create", name, nil, func(ctx context.Context) error {
