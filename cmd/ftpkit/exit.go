@@ -201,7 +201,10 @@ func (o *options) printError(err error) {
 		msg += " (" + h + ")"
 	}
 	var ue *usageError
-	if errors.As(err, &ue) {
+	switch {
+	case errors.As(err, &ue) && o.inShell:
+		msg += " (try help)"
+	case errors.As(err, &ue):
 		msg += " (see 'ftpkit --help')"
 	}
 	fmt.Fprintf(o.stderr, "ftpkit: %s\n", o.scrub(msg))

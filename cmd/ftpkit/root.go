@@ -37,6 +37,7 @@ type options struct {
 	secrets []string           // passwords, never printed
 	pending []string           // notes printed at the end of the run
 	maxConn int                // the pool size new Clients get
+	inShell bool               // usage errors point to the shell's help
 
 	warnInsecure sync.Once
 }

@@ -107,6 +107,7 @@ var errBye = errors.New("bye")
 // shell runs the interactive session.
 func (o *options) shell(ctx context.Context, args []string) error {
 	sh := &shell{o: o, cache: map[string][]listing.Entry{}}
+	o.inShell = true
 	var err error
 	if sh.lcwd, err = os.Getwd(); err != nil {
 		return fail("shell", err)
@@ -225,7 +226,7 @@ func (sh *shell) prompt() string {
 func (sh *shell) exec(ctx context.Context, name string, args []string) error {
 	c, ok := shellCommands[name]
 	if !ok {
-		err := usageErrorf("unknown command %q (try help)", name)
+		err := usageErrorf("unknown command %q", name)
 		sh.o.printError(err)
 		return err
 	}
