@@ -240,6 +240,29 @@ func (o *options) addSecret(p string) {
 	o.mu.Unlock()
 }
 
+// checkTLSFlags refuses --cacert, --insecure and --tls-reuse for a
+// command none of whose URLs uses TLS: without --tls, one of args must
+// be an ftps:// or ftpes:// URL (a mirror from one server to another
+// may have TLS on one side only). The shell's URLs come later, and
+// commands without URLs have no server to secure.
+func (o *options) checkTLSFlags(command string, args []string) error {
+	if o.cacert == "" && !o.insecure && o.tlsReuse == "on" || o.tls || command == "shell" {
+		return nil
+	}
+	urls := false
+	for _, a := range args {
+		scheme, _, ok := strings.Cut(a, "://")
+		if ok && (strings.EqualFold(scheme, "ftps") || strings.EqualFold(scheme, "ftpes")) {
+			return nil
+		}
+		urls = urls || ok
+	}
+	if !urls {
+		return nil // demo, version, ...: no server to secure
+	}
+	return usageErrorf("--cacert, --insecure and --tls-reuse need --tls or an ftps:// or ftpes:// URL")
+}
+
 // dialOptions returns the options for a session with the server of u.
 // TLS is implicit for ftps:// URLs and explicit for ftpes:// URLs and
 // ftp:// URLs with --tls.
@@ -254,10 +277,7 @@ func (o *options) dialOptions(u *ftp.URL) ([]ftp.DialOption, error) {
 	implicit := u.Scheme == "ftps"
 	useTLS := u.Scheme != "ftp" || o.tls
 	if !useTLS {
-		if o.cacert != "" || o.insecure || o.tlsReuse != "on" {
-			return nil, usageErrorf("--cacert, --insecure and --tls-reuse need --tls or an ftps:// or ftpes:// URL")
-		}
-		return opts, nil
+		return opts, nil // TLS flags are for the command's other URLs (checkTLSFlags)
 	}
 	cfg, err := o.tlsConfig()
 	if err != nil {

@@ -84,7 +84,10 @@ from $FTPKIT_PASSWORD, the netrc file or a prompt on the terminal.
 		},
 		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
 			o.runCtx = cmd.Context()
-			return o.check()
+			if err := o.check(); err != nil {
+				return err
+			}
+			return o.checkTLSFlags(cmd.Name(), args)
 		},
 	}
 	root.SetVersionTemplate("{{.Version}}\n")

@@ -176,3 +176,24 @@ func TestTLSConfig(t *testing.T) {
 		t.Errorf("--insecure: %v, %v", cfg, err)
 	}
 }
+
+// TestTLSFlagsOneSide: --cacert goes with a command one of whose URLs
+// uses TLS, even when another does not (a mirror from an ftpes:// server
+// to an ftp:// one); it is refused only when none does.
+func TestTLSFlagsOneSide(t *testing.T) {
+	s, ca := tlsServer(t, false)
+	plain := ftptest.NewServer(t)
+	secure := strings.Replace(serverURL(s, ""), "ftp://", "ftpes://", 1)
+	dst := serverURL(plain, "copy/")
+	out, stderr, code := ftpkit(t, "-q", "--cacert", ca, "mirror", secure, dst)
+	if code != 0 {
+		t.Fatalf("mirror ftpes:// to ftp:// with --cacert: exit %d, stdout %q, stderr %q", code, out, stderr)
+	}
+	if b, err := os.ReadFile(filepath.Join(plain.Root, "copy", "hello.txt")); err != nil || string(b) != "hello\n" {
+		t.Errorf("copied hello.txt: %q, %v", b, err)
+	}
+	_, stderr, code = ftpkit(t, "--cacert", ca, "mirror", serverURL(plain, "copy/"), t.TempDir())
+	if code != exitUsage || !strings.HasPrefix(stderr, "ftpkit: --cacert, --insecure and --tls-reuse need --tls or an ftps:// or ftpes:// URL") {
+		t.Errorf("--cacert without a TLS URL: exit %d, stderr %q", code, stderr)
+	}
+}
