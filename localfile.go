@@ -11,6 +11,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/ftpkit/ftp/internal/partname"
 )
 
 // A localTarget is the destination of a download on the local machine,
@@ -102,7 +104,7 @@ func resolveLinks(name string) (string, error) {
 // identified by key (server and path) to t: hidden, beside the file it
 // will replace.
 func (t *localTarget) partName(key string) string {
-	return t.sibling(fmt.Sprintf(".%s.ftpkit-%016x.part", filepath.Base(t.real), keyHash(key)))
+	return t.sibling(partname.For(filepath.Base(t.real), fmt.Sprintf("%016x", keyHash(key))))
 }
 
 // idName is the name of the file that records, beside the kept data

@@ -2,17 +2,16 @@ package ftp
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"path"
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/ftpkit/ftp/internal/partname"
 )
 
 // WithTempName makes Upload write under a temporary name in the remote
@@ -77,7 +76,7 @@ type upload struct {
 func (up *upload) run(ctx context.Context) error {
 	target := up.remote
 	if up.fc.tempName {
-		target = tempRemoteName(up.remote)
+		target = partname.Random(up.remote)
 	}
 	start := int64(0)
 	if up.fc.cont && up.regular && !up.fc.tempName {
@@ -187,14 +186,6 @@ func (up *upload) finish(ctx context.Context, target string) error {
 		}
 		return nil
 	})
-}
-
-// tempRemoteName is a temporary name in the directory of remote.
-func tempRemoteName(remote string) string {
-	var b [6]byte
-	rand.Read(b[:])
-	dir, base := path.Split(remote)
-	return dir + "." + base + ".ftpkit-" + hex.EncodeToString(b[:]) + ".part"
 }
 
 // progressReader reports the bytes read through it.

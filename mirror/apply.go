@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ftpkit/ftp/internal/partname"
 	"github.com/ftpkit/ftp/listing"
 )
 
@@ -327,9 +328,9 @@ func (ap *applier) removeAll(rel string, depth int) error {
 // cleanup removes a leftover temporary file, unless the copy of its
 // file failed in this run (its data is kept for the next).
 func (ap *applier) cleanup(a Action) {
-	base := join(path.Dir(a.Path), tempBase(path.Base(a.Path)))
+	base := join(path.Dir(a.Path), partname.Original(path.Base(a.Path)))
 	if path.Dir(a.Path) == "." {
-		base = tempBase(a.Path)
+		base = partname.Original(a.Path)
 	}
 	ap.mu.Lock()
 	keep := ap.failedCopies[base]

@@ -2,17 +2,15 @@ package mirror
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 	"os"
-	"path"
 	"path/filepath"
 	"time"
 
 	"github.com/ftpkit/ftp"
+	"github.com/ftpkit/ftp/internal/partname"
 	"github.com/ftpkit/ftp/listing"
 )
 
@@ -129,7 +127,7 @@ func (ap *applier) upload(s *localTree, d *remoteTree, a Action) (int64, error) 
 // stream from one Client to the other, or a local temporary file when
 // both trees share a Client (whose limit might allow one session only).
 func (ap *applier) relay(s, d *remoteTree, a Action) (n int64, err error) {
-	tmp := tempName(d.path(a.Path))
+	tmp := partname.Random(d.path(a.Path))
 	if s.c == d.c {
 		n, err = ap.relaySpooled(s, d, a, tmp)
 	} else {
@@ -248,7 +246,7 @@ func (ap *applier) localCopy(s, d *localTree, a Action) (n int64, err error) {
 		return 0, err
 	}
 	defer in.Close()
-	out, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".ftpkit-*.part")
+	out, err := os.CreateTemp(filepath.Dir(p), partname.Pattern(filepath.Base(p)))
 	if err != nil {
 		return 0, err
 	}
@@ -277,14 +275,6 @@ func (ap *applier) localCopy(s, d *localTree, a Action) (n int64, err error) {
 		return n, err
 	}
 	return n, nil
-}
-
-// tempName is a temporary name beside the remote file p.
-func tempName(p string) string {
-	var b [6]byte
-	rand.Read(b[:])
-	dir, base := path.Split(p)
-	return dir + "." + base + ".ftpkit-" + hex.EncodeToString(b[:]) + ".part"
 }
 
 // countReader reports the bytes read through it.

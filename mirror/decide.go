@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"path"
 
+	"github.com/ftpkit/ftp/internal/partname"
 	"github.com/ftpkit/ftp/listing"
 )
 
@@ -23,7 +24,7 @@ func (p *planner) entry(j *dirJob, s, t *listing.Entry, add func(Action, error))
 	}
 	if s == nil {
 		switch {
-		case isTempName(t.Name) && t.Type == listing.TypeFile:
+		case partname.Is(t.Name) && t.Type == listing.TypeFile:
 			add(Action{Kind: Delete, Path: rel, Reason: "leftover temporary file", temp: true}, nil)
 		case p.opts.Delete:
 			add(Action{Kind: Delete, Path: rel, Reason: "not in the source", Dir: t.Type == listing.TypeDir}, nil)
@@ -31,10 +32,10 @@ func (p *planner) entry(j *dirJob, s, t *listing.Entry, add func(Action, error))
 		return nil
 	}
 	switch {
-	case isTempName(s.Name) && s.Type == listing.TypeFile:
+	case partname.Is(s.Name) && s.Type == listing.TypeFile:
 		add(Action{Kind: Skip, Path: rel, Reason: "a temporary file of ftpkit"}, nil)
 		return nil
-	case isTempName(s.Name):
+	case partname.Is(s.Name):
 		// Made here, it could take the place of a file being written.
 		add(Action{Path: rel}, &fs.PathError{Op: "refuse", Path: quotePath(rel), Err: fmt.Errorf("%w: a %s named as a temporary file", ErrUnsafe, s.Type)})
 		return nil

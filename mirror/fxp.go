@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/ftpkit/ftp"
+	"github.com/ftpkit/ftp/internal/partname"
 	"github.com/ftpkit/ftp/internal/printable"
 )
 
@@ -83,7 +84,7 @@ func (ap *applier) serverCopy(s, d *remoteTree, a Action) (int64, error) {
 	if s.c == d.c {
 		return 0, checkFXP(mode, ap.src, ap.dst)
 	}
-	tmp := tempName(d.path(a.Path))
+	tmp := partname.Random(d.path(a.Path))
 	n, copyErr, err := ap.fxp(s, d, a, tmp)
 	if err == nil {
 		if err = ap.install(s, d, a, tmp); err != nil {

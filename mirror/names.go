@@ -50,24 +50,6 @@ func safeLinkTarget(dir, target string) bool {
 	return p != ".." && !strings.HasPrefix(p, "../")
 }
 
-// isTempName reports whether name is one of the temporary names under
-// which ftpkit writes files (".NAME.ftpkit-ID.part", as Client.Download
-// and Client.Upload do), so that a listing cannot plant a link there and
-// leftovers of an interrupted run are recognised.
-func isTempName(name string) bool {
-	return strings.HasPrefix(name, ".") && strings.HasSuffix(name, ".part") && strings.Contains(name, ".ftpkit-")
-}
-
-// tempBase returns the name of the file a temporary name stands for:
-// "f" for ".f.ftpkit-1234.part".
-func tempBase(name string) string {
-	i := strings.LastIndex(name, ".ftpkit-")
-	if i < 1 {
-		return ""
-	}
-	return name[1:i]
-}
-
 // quotePath returns p as it can be shown: unchanged when printable, else
 // quoted with Go escapes, so that a hostile name cannot drive a terminal.
 func quotePath(p string) string {

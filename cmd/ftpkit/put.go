@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -17,6 +15,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/ftpkit/ftp"
+	"github.com/ftpkit/ftp/internal/partname"
 	"github.com/ftpkit/ftp/listing"
 	"github.com/ftpkit/ftp/mirror"
 )
@@ -293,7 +292,7 @@ func (o *options) putStdin(ctx context.Context, r *remote, f putFlags) error {
 	}
 	target := remote
 	if f.temp {
-		target = tempName(remote)
+		target = partname.Random(remote)
 	}
 	m := o.newMeter(path.Base(remote), 1, false)
 	err := o.store(ctx, r.c, target, m)
@@ -331,13 +330,4 @@ func (o *options) store(ctx context.Context, c *ftp.Client, target string, m *me
 		return w.CloseWithError(context.Cause(ctx))
 	}
 	return w.Close()
-}
-
-// tempName is a temporary name in the directory of remote, as Upload
-// with WithTempName makes.
-func tempName(remote string) string {
-	var b [6]byte
-	rand.Read(b[:])
-	dir, base := path.Split(remote)
-	return dir + "." + base + ".ftpkit-" + hex.EncodeToString(b[:]) + ".part"
 }
