@@ -185,7 +185,7 @@ func (c *Conn) readDir(ctx context.Context, path string, fn func(listing.Entry) 
 		return fn(e)
 	}
 	if f.Has("MLST") || f.Has("MLSD") {
-		err = c.lineTransfer(ctx, joinArg("MLSD", path), func(l string) error {
+		err = c.mlsdTransfer(ctx, path, func(l string) error {
 			if strings.TrimSpace(l) == "" {
 				return nil
 			}

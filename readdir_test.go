@@ -86,7 +86,7 @@ func TestReadDirLIST(t *testing.T) {
 func TestReadDirMLSD(t *testing.T) {
 	c := dialLoggedIn(t,
 		step("FEAT", "211-Features:", " MLST type*;perm*;unique*;", "211 End"),
-		step("TYPE A", "200 ok"),
+		// No TYPE A: MLSD data is TYPE L 8 whatever TYPE is (RFC 3659, 7.2).
 		step("EPSV"),
 		fakeStep{cmd: "MLSD", reply: []string{"150 ok", "226 ok"}, xfer: true, data: ftptest.MLSDData + "\r\n"},
 	)
