@@ -49,6 +49,7 @@ type Conn struct {
 	epsvFailed bool // EPSV refused: PASV from now on
 	epsvOK     bool // EPSV answered 229: pipelining may rely on it
 	noPipeline bool // a pipelined EPSV failed: one command at a time
+	pipeOK     bool // the last pipelined EPSV was answered 229
 	passive    bool
 	typ        string // last TYPE sent successfully ("I", "A", ...)
 

@@ -149,15 +149,22 @@ func (c *Conn) canPipeline() bool {
 // cmd's reply (the server answers it without a data connection) is
 // read, this session sends its commands one at a time from then on, and
 // the result is errUnpipelined: the caller starts the transfer again,
-// step by step (PASV after a refused EPSV, as without pipelining).
+// step by step (PASV after a refused EPSV, as without pipelining). A
+// passing failure of EPSV (a 4xx reply, such as pure-ftpd's 425 when
+// another session took the passive port it picked) fails this transfer
+// only, if the session's last pipelined EPSV worked: otherwise it too
+// ends pipelining on this session.
 func (c *Conn) openPipelined(ctx context.Context, cmd string) (net.Conn, error) {
 	if err := c.send(ctx, "EPSV", cmd); err != nil {
 		return nil, err
 	}
 	r, err := c.read(ctx, "EPSV")
+	worked := c.pipeOK
+	c.pipeOK = false
 	if err == nil && r.Code == 229 {
 		port, ok := parse229(r.Text)
 		if ok {
+			c.pipeOK = true
 			nc, err := c.dialData(ctx, cmd, c.peerIP(), port)
 			if err != nil {
 				// The server may have refused cmd at once and closed
@@ -172,11 +179,14 @@ func (c *Conn) openPipelined(ctx context.Context, cmd string) (net.Conn, error) 
 			err = unexpected("EPSV", r)
 		}
 	}
-	c.noPipeline = true
+	var fe *Error
+	passing := errors.As(err, &fe) && fe.Code/100 == 4
+	if !passing || !worked {
+		c.noPipeline = true
+	}
 	if c.closed.Load() {
 		return nil, err
 	}
-	var fe *Error
 	refused := errors.As(err, &fe) && fe.Code/100 == 5
 	if refused && c.peerIP().Is4() {
 		c.epsvFailed = true // as openPassive does: PASV from now on

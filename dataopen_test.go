@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"io/fs"
+	"slices"
 	"testing"
 	"time"
 
@@ -139,4 +140,63 @@ func TestPipelinedEPSVRefused(t *testing.T) {
 		}
 	}
 	wantCmds(t, f.Commands(), "FEAT", "TYPE I", "EPSV", "RETR f", "PASV", "RETR f", "PASV", "RETR f")
+}
+
+// TestPipelinedEPSVPassing: a passing failure of a pipelined EPSV (4xx:
+// pure-ftpd's 425 when another session took the passive port it picked)
+// fails that transfer, and the session goes on pipelining if its last
+// pipelined EPSV worked; twice in a row, or on the session's first
+// pipelined EPSV, it sends one command at a time from then on.
+func TestPipelinedEPSVPassing(t *testing.T) {
+	early := make(chan bool, 8)
+	c, f, ctx := dialFake(t, func(fc *ftptest.FakeConn) {
+		fc.Expect("FEAT")
+		fc.Reply("211-Features:", " EPSV", "211 End")
+		fc.Expect("TYPE")
+		fc.Reply("200 ok")
+		// ok: a transfer that works; refuse: EPSV and RETR answered 425.
+		for _, ok := range []bool{true, false, true, false, false, true} {
+			fc.Expect("EPSV")
+			fc.Timeout = 300 * time.Millisecond
+			line, got := fc.ReadCommand()
+			fc.Timeout = 0
+			early <- got && line == "RETR f"
+			if !ok {
+				if !got {
+					fc.Reply("425 Unable to identify the local data socket: Address already in use")
+					continue // unpipelined: no RETR follows
+				}
+				fc.Reply("425 Unable to identify the local data socket: Address already in use", "425 No data connection")
+				continue
+			}
+			pd := fc.Passive()
+			fc.Reply(pd.EPSVReply())
+			if !got {
+				fc.Expect("RETR")
+			}
+			dc, err := pd.Accept()
+			if err != nil {
+				return
+			}
+			fc.Reply("150 here")
+			io.WriteString(dc, "x")
+			dc.Close()
+			fc.Reply("226 done")
+		}
+	})
+	c.Features(ctx)
+	var pipelined []bool
+	for i, ok := range []bool{true, false, true, false, false, true} {
+		err := c.Retrieve(ctx, "f", io.Discard)
+		if ok != (err == nil) || !ok && !errors.Is(err, ErrTemporary) {
+			t.Fatalf("Retrieve %d = %v", i, err)
+		}
+		pipelined = append(pipelined, <-early)
+	}
+	// The second failure in a row ends pipelining.
+	if want := []bool{true, true, true, true, true, false}; !slices.Equal(pipelined, want) {
+		t.Errorf("pipelined = %v, want %v", pipelined, want)
+	}
+	wantCmds(t, f.Commands(), "FEAT", "TYPE I", "EPSV", "RETR f", "EPSV", "RETR f", "EPSV", "RETR f",
+		"EPSV", "RETR f", "EPSV", "RETR f", "EPSV", "RETR f")
 }
