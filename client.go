@@ -230,8 +230,9 @@ func (c *Client) connect(ctx context.Context) (*session, error) {
 
 // Close ends the Client: idle sessions are sent QUIT (each within 5 s)
 // and closed; calls still running, and their sessions, are ended with
-// an error; calls waiting for a session fail. It is safe to call more
-// than once.
+// an error; calls waiting for a session fail. Those errors, and those of
+// calls made after Close, match ErrClosed. It is safe to call more than
+// once.
 func (c *Client) Close() error {
 	c.pool.close()
 	return nil

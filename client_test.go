@@ -982,3 +982,32 @@ func TestClientAutoSegments(t *testing.T) {
 		t.Fatal("file differs")
 	}
 }
+
+// TestClientClosedErrors: Close ends a download under way, a call
+// waiting for a session and every later call, each with an error that
+// matches ErrClosed; the download leaves no temporary file.
+func TestClientClosedErrors(t *testing.T) {
+	srv := clServer(t, map[string][]byte{"big": clTestData(7, 4<<20)})
+	srv.StallData("RETR", 1, 1<<20, 10*time.Second)
+	c := clClient(t, srv, ftp.WithMaxConns(1))
+	dir := t.TempDir()
+	errs := make(chan error, 2)
+	go func() { errs <- c.Download(clCtx(t), "big", filepath.Join(dir, "big")) }()
+	for len(srv.Commands()) == 0 || !slices.Contains(srv.Commands(), "RETR big") {
+		time.Sleep(5 * time.Millisecond)
+	}
+	go func() { _, err := c.Stat(clCtx(t), "big"); errs <- err }() // waits: one session
+	time.Sleep(50 * time.Millisecond)
+	c.Close()
+	for range 2 {
+		if err := <-errs; !errors.Is(err, ftp.ErrClosed) {
+			t.Errorf("call ended by Close: %v, want one matching ErrClosed", err)
+		}
+	}
+	if _, err := c.Stat(clCtx(t), "big"); !errors.Is(err, ftp.ErrClosed) {
+		t.Errorf("Stat after Close: %v, want one matching ErrClosed", err)
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 0 {
+		t.Errorf("left in the directory: %v", ents)
+	}
+}

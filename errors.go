@@ -53,7 +53,8 @@ var (
 	ErrBusy = errors.New("ftp: connection in use by another call")
 	// ErrClosed is returned by calls on a closed Conn, or on one that an
 	// earlier network failure or cancellation left in an unknown state and
-	// therefore closed. A call interrupted by Close returns it too.
+	// therefore closed. A call interrupted by Close returns it too. The
+	// errors of a closed Client's calls match it.
 	ErrClosed = errors.New("ftp: connection closed")
 	// ErrLoginRefused matches a refusal of the login: a 4xx or 5xx reply
 	// to USER, PASS or ACCT (such as "530 Login incorrect."), but not a

@@ -39,8 +39,14 @@ type waiter struct {
 	ch chan *session // buffered; nil session: dial
 }
 
-// errPoolClosed is returned by calls on a closed Client.
-var errPoolClosed = errors.New("ftp: client closed")
+// errPoolClosed is returned by calls on a closed Client, and by calls
+// that its Close ended; it matches ErrClosed.
+var errPoolClosed error = clientClosed{}
+
+type clientClosed struct{}
+
+func (clientClosed) Error() string        { return "ftp: client closed" }
+func (clientClosed) Is(target error) bool { return target == ErrClosed }
 
 func newPool(cfg *clientConfig, connect func(context.Context) (*session, error)) *pool {
 	return &pool{connect: connect, cfg: cfg, limit: cfg.maxConns, inUse: map[*session]bool{}}
