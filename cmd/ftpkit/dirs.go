@@ -70,11 +70,8 @@ func removeDir(ctx context.Context, c *ftp.Client, p string) error {
 // eachLiteralPath calls do for the remote path of each URL, taken as it
 // is (no wildcards: a directory to make does not exist yet).
 func (o *options) eachLiteralPath(ctx context.Context, urls []string, fails *failures, do func(*ftp.Client, string) error) {
-	for _, raw := range urls {
-		if !isURL(raw) {
-			fails.add(usageErrorf("%q is not a URL (ftp://, ftpes:// or ftps://)", raw))
-			return
-		}
+	if !allURLs(urls, fails) {
+		return
 	}
 	for _, raw := range urls {
 		if ctx.Err() != nil {

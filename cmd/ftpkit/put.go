@@ -180,19 +180,7 @@ func filepathBase(jobs []putJob) string {
 func (o *options) localFiles(names []string, fails *failures) []string {
 	var out []string
 	for _, name := range names {
-		matches := []string{name}
-		if _, err := os.Lstat(name); err != nil && hasWildcard(name) {
-			ms, gerr := filepath.Glob(name)
-			switch {
-			case gerr != nil:
-				fails.add(usageErrorf("bad wildcard %q: %v", name, gerr))
-				continue
-			case len(ms) == 0:
-				fails.add(exitErrorf(exitLocal, "put: no match for %s", name))
-				continue
-			}
-			matches = ms
-		}
+		matches, _ := localMatches(name, fails)
 		for _, m := range matches {
 			fi, err := os.Stat(m)
 			switch {
@@ -206,6 +194,23 @@ func (o *options) localFiles(names []string, fails *failures) []string {
 		}
 	}
 	return out
+}
+
+// localMatches returns name as it is or, for a name with wildcards that
+// is not a file (the shell left it alone), the names it matches
+// (expanded true); a bad pattern or no match goes to fails.
+func localMatches(name string, fails *failures) (matches []string, expanded bool) {
+	if _, err := os.Lstat(name); err == nil || !hasWildcard(name) {
+		return []string{name}, false
+	}
+	ms, err := filepath.Glob(name)
+	switch {
+	case err != nil:
+		fails.add(usageErrorf("bad wildcard %q: %v", name, err))
+	case len(ms) == 0:
+		fails.add(exitErrorf(exitLocal, "put: no match for %s", name))
+	}
+	return ms, true
 }
 
 // upload uploads one file.

@@ -176,19 +176,8 @@ func (o *options) putRecursive(ctx context.Context, locals []string, raw string,
 	var files, dirs []string
 	several := len(locals) > 1
 	for _, name := range locals {
-		matches := []string{name}
-		if _, err := os.Lstat(name); err != nil && hasWildcard(name) {
-			ms, gerr := filepath.Glob(name)
-			switch {
-			case gerr != nil:
-				fails.add(usageErrorf("bad wildcard %q: %v", name, gerr))
-				continue
-			case len(ms) == 0:
-				fails.add(exitErrorf(exitLocal, "put: no match for %s", name))
-				continue
-			}
-			matches, several = ms, true
-		}
+		matches, expanded := localMatches(name, fails)
+		several = several || expanded && len(matches) > 0
 		for _, m := range matches {
 			switch fi, err := os.Stat(m); {
 			case err != nil:

@@ -44,14 +44,23 @@ func (o *options) rm(ctx context.Context, urls []string, f rmFlags) error {
 	return fails.err()
 }
 
+// allURLs reports whether every argument is a URL; the first that is
+// not goes to fails.
+func allURLs(args []string, fails *failures) bool {
+	for _, raw := range args {
+		if !isURL(raw) {
+			fails.add(usageErrorf("%q is not a URL (ftp://, ftpes:// or ftps://)", raw))
+			return false
+		}
+	}
+	return true
+}
+
 // eachPath calls do for each remote path the URLs name, wildcards
 // expanded; failures go to fails.
 func (o *options) eachPath(ctx context.Context, urls []string, fails *failures, do func(*ftp.Client, match) error) {
-	for _, raw := range urls {
-		if !isURL(raw) {
-			fails.add(usageErrorf("%q is not a URL (ftp://, ftpes:// or ftps://)", raw))
-			return
-		}
+	if !allURLs(urls, fails) {
+		return
 	}
 	for _, raw := range urls {
 		if ctx.Err() != nil {
