@@ -50,6 +50,7 @@ type Conn struct {
 	epsvOK     bool // EPSV answered 229: pipelining may rely on it
 	noPipeline bool // a pipelined EPSV failed: one command at a time
 	pipeOK     bool // the last pipelined EPSV was answered 229
+	queued     int  // transfers of a batch sent, not yet begun (batch.go)
 	passive    bool
 	typ        string // last TYPE sent successfully ("I", "A", ...)
 
@@ -224,6 +225,12 @@ func (c *Conn) send(ctx context.Context, lines ...string) error {
 	}
 	if c.closed.Load() {
 		return ErrClosed
+	}
+	if c.queued > 0 {
+		// The replies of a batch's transfers are still due: a command
+		// now would take one of them for its own.
+		c.Close()
+		return protocolError(lines[0], "sent while pipelined transfers were queued")
 	}
 	buf := make([]byte, 0, size)
 	for _, line := range lines {

@@ -36,6 +36,7 @@ type DataConn struct {
 	stop   func()
 	owner  bool // Close releases the session (the caller opened d alone)
 	size   int64
+	expect int64 // the size a batch's listing gave, or -1 (batch.go)
 	offset int64
 	n      int64
 	upload bool
@@ -325,6 +326,9 @@ func (d *DataConn) finish() error {
 		}
 	}
 	if d.ctx.Err() != nil || d.err != nil || (!d.upload && !d.eof) {
+		if d.c.queued > 0 {
+			return d.discard()
+		}
 		return d.abort()
 	}
 	return d.complete()
@@ -393,6 +397,19 @@ func (d *DataConn) complete() error {
 		return fmt.Errorf("%w: no completion reply to %s: %w", ErrShortTransfer, maskCommand(d.cmd), err)
 	}
 	d.reply = r
+	if d.expect >= 0 && r.Code != 226 && r.Code != 250 {
+		// A batch's transfer (batch.go): any other reply may belong to
+		// another command, and the session is out of step.
+		err := replyError(d.cmd, r)
+		if err == nil {
+			err = unexpected(d.cmd, r)
+		}
+		if !inStep(err) {
+			c.Close()
+			c.queued = 0
+		}
+		return err
+	}
 	if err := replyError(d.cmd, r); err != nil {
 		return err
 	}
@@ -403,7 +420,10 @@ func (d *DataConn) complete() error {
 	if !d.upload && announced && d.n != d.size && d.n != d.size-d.offset {
 		return fmt.Errorf("%w: %s: received %d bytes, server announced %d", ErrShortTransfer, maskCommand(d.cmd), d.n, d.size)
 	}
-	if !closeNotified && !announced {
+	if d.expect >= 0 && d.n != d.expect {
+		return fmt.Errorf("%w: %s: received %d bytes, the listing says %d", ErrShortTransfer, maskCommand(d.cmd), d.n, d.expect)
+	}
+	if !closeNotified && !announced && d.expect < 0 {
 		return d.proveWhole()
 	}
 	return nil

@@ -21,6 +21,14 @@ import (
 // has answered 1xx, for a caller holding the session. A 2xx reply
 // before the 1xx is skipped, as ftplib does.
 func (c *Conn) transfer(ctx context.Context, cmd string, offset int64) (*DataConn, error) {
+	return c.startTransfer(ctx, cmd, offset, false)
+}
+
+// startTransfer is transfer; sent says that a batch already sent cmd
+// with its EPSV (batch.go), whose replies are next. Such a transfer
+// cannot start again step by step: a refused EPSV fails it with
+// errUnpipelined.
+func (c *Conn) startTransfer(ctx context.Context, cmd string, offset int64, sent bool) (*DataConn, error) {
 	if strings.ContainsAny(cmd, "\r\n\x00") {
 		return nil, ErrInvalidCommand
 	}
@@ -29,10 +37,10 @@ func (c *Conn) transfer(ctx context.Context, cmd string, offset int64) (*DataCon
 		ln  *net.TCPListener
 		err error
 	)
-	pipelined := c.passive && offset == 0 && c.canPipeline()
+	pipelined := sent || c.passive && offset == 0 && c.canPipeline()
 	if pipelined {
-		nc, err = c.openPipelined(ctx, cmd)
-		if err == errUnpipelined {
+		nc, err = c.openPipelined(ctx, cmd, sent)
+		if err == errUnpipelined && !sent {
 			pipelined = false // EPSV refused; cmd's reply read: again, step by step
 		}
 	}
@@ -110,6 +118,7 @@ func (c *Conn) transfer(ctx context.Context, cmd string, offset int64) (*DataCon
 		tls:    tc,
 		eofc:   ec,
 		size:   parse150(r.Text),
+		expect: -1,
 		offset: offset,
 		upload: isUpload(cmd),
 		binary: c.typ == "I",
@@ -153,10 +162,13 @@ func (c *Conn) canPipeline() bool {
 // passing failure of EPSV (a 4xx reply, such as pure-ftpd's 425 when
 // another session took the passive port it picked) fails this transfer
 // only, if the session's last pipelined EPSV worked: otherwise it too
-// ends pipelining on this session.
-func (c *Conn) openPipelined(ctx context.Context, cmd string) (net.Conn, error) {
-	if err := c.send(ctx, "EPSV", cmd); err != nil {
-		return nil, err
+// ends pipelining on this session. With sent, a batch has sent both
+// already.
+func (c *Conn) openPipelined(ctx context.Context, cmd string, sent bool) (net.Conn, error) {
+	if !sent {
+		if err := c.send(ctx, "EPSV", cmd); err != nil {
+			return nil, err
+		}
 	}
 	r, err := c.read(ctx, "EPSV")
 	worked := c.pipeOK

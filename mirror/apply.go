@@ -35,14 +35,16 @@ func Run(ctx context.Context, src, dst Tree, opts Options) (Summary, error) {
 func Apply(ctx context.Context, src, dst Tree, plan iter.Seq2[Action, error], opts Options) (Summary, error) {
 	ap := &applier{ctx: ctx, src: src, dst: dst, opts: opts, pending: map[string]*pendingDir{}, failedCopies: map[string]bool{}}
 	start := time.Now()
-	work := make(chan Action)
+	// Buffered, so that a worker finds small downloads waiting to take
+	// together (batch.go).
+	work := make(chan Action, 2*maxBatch)
 	var wg sync.WaitGroup
 	for range opts.parallel() {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for a := range work {
-				ap.do(a)
+				ap.doBatch(ap.gather(a, work))
 			}
 		}()
 	}
@@ -223,6 +225,11 @@ func (ap *applier) do(a Action) {
 			err = ap.dst.chtimes(ap.ctx, a.Path, a.ModTime)
 		}
 	}
+	ap.finish(a, n, err)
+}
+
+// finish records the end of a, which copied n bytes or failed with err.
+func (ap *applier) finish(a Action, n int64, err error) {
 	if a.Kind == Mkdir {
 		ap.mu.Lock()
 		d := ap.pending[a.Path]

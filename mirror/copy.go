@@ -60,6 +60,14 @@ func (ap *applier) download(s *remoteTree, d *localTree, a Action) (int64, error
 	if err != nil {
 		return 0, err
 	}
+	if err := s.c.Download(ap.ctx, s.path(a.Path), p, ap.downloadOptions(a)...); err != nil {
+		return 0, err
+	}
+	return copiedSize(a, p)
+}
+
+// downloadOptions are the options of a's download.
+func (ap *applier) downloadOptions(a Action) []ftp.FileOption {
 	// What the listing said: no SIZE, MLST or MDTM is needed, the file
 	// gets the listed time, and a large file's data is kept for the next
 	// run to resume even if the server has gone.
@@ -83,10 +91,7 @@ func (ap *applier) download(s *remoteTree, d *localTree, a Action) (int64, error
 	if f := ap.progress(a); f != nil {
 		opts = append(opts, ftp.WithProgress(f))
 	}
-	if err := s.c.Download(ap.ctx, s.path(a.Path), p, opts...); err != nil {
-		return 0, err
-	}
-	return copiedSize(a, p)
+	return opts
 }
 
 // copiedSize is the size of the copy: the source's, else the local

@@ -1,0 +1,84 @@
+package mirror
+
+import (
+	"github.com/ftpkit/ftp"
+)
+
+// maxBatch is the most small downloads a worker takes at once, as many
+// as ftp.Client.DownloadEach sends in one write.
+const maxBatch = 16
+
+// batchSize is the largest file a worker takes into a batch, the
+// largest DownloadEach batches.
+const batchSize = 256 << 10
+
+// batchable reports whether a is a download that DownloadEach can take
+// into a batch: a small file, from a remote tree into a local one, with
+// the listing's size and, unless times are ignored, its exact time.
+func (ap *applier) batchable(a Action) bool {
+	if a.Kind != Copy || a.resume || a.Size < 0 || a.Size > batchSize || !a.exact && !ap.opts.IgnoreTime {
+		return false
+	}
+	_, remote := ap.src.(*remoteTree)
+	_, local := ap.dst.(*localTree)
+	return remote && local
+}
+
+// gather returns a, and if a is batchable, the actions waiting in work
+// after it, up to maxBatch and up to the first that is not batchable.
+func (ap *applier) gather(a Action, work <-chan Action) []Action {
+	batch := []Action{a}
+	for ap.batchable(batch[len(batch)-1]) && len(batch) < maxBatch {
+		select {
+		case b, ok := <-work:
+			if !ok {
+				return batch
+			}
+			batch = append(batch, b)
+		default:
+			return batch
+		}
+	}
+	return batch
+}
+
+// doBatch carries out the actions of gather: the batchable ones with
+// one DownloadEach, on one session, and a last one that is not as do
+// does.
+func (ap *applier) doBatch(as []Action) {
+	last := as[len(as)-1]
+	if !ap.batchable(last) {
+		defer ap.do(last)
+		as = as[:len(as)-1]
+	}
+	if len(as) < 2 {
+		for _, a := range as {
+			ap.do(a)
+		}
+		return
+	}
+	s := ap.src.(*remoteTree)
+	d := ap.dst.(*localTree)
+	var files []ftp.Transfer
+	var started []Action
+	for _, a := range as {
+		ap.report(Event{Action: a, State: Started, Total: a.Size})
+		err := ap.ctx.Err()
+		if err == nil {
+			err = ap.waitParents(a.Path)
+		}
+		var p string
+		if err == nil {
+			p, err = d.prepareWrite(a.Path)
+		}
+		if err != nil {
+			ap.finish(a, 0, err)
+			continue
+		}
+		files = append(files, ftp.Transfer{Remote: s.path(a.Path), Local: p, Options: ap.downloadOptions(a)})
+		started = append(started, a)
+	}
+	for i, err := range s.c.DownloadEach(ap.ctx, files) {
+		ap.finish(started[i], started[i].Size, err)
+	}
+}
