@@ -28,9 +28,11 @@ import (
 const (
 	// batchFiles is the most files of one batch.
 	batchFiles = 16
-	// batchBytes bounds the commands of one batch: one write, well under
-	// the 4 KiB that Pure-FTPd reads at once.
-	batchBytes = 2048
+	// batchBytes bounds the commands of one batch: one write that fits
+	// in one TCP segment on common paths (an MSS of 1,460 bytes, less
+	// for tunnels), so that Pure-FTPd, which reads up to 4 KiB at once,
+	// gets the whole batch in one read.
+	batchBytes = 1200
 	// batchMaxSize is the largest file a batch takes: a file the caller
 	// stops reading is read to its end and discarded, since ABOR cannot
 	// be sent while other transfers are queued behind it.

@@ -79,6 +79,10 @@ func (ap *applier) doBatch(as []Action) {
 		started = append(started, a)
 	}
 	for i, err := range s.c.DownloadEach(ap.ctx, files) {
-		ap.finish(started[i], started[i].Size, err)
+		var n int64
+		if err == nil {
+			n = started[i].Size
+		}
+		ap.finish(started[i], n, err)
 	}
 }
