@@ -97,6 +97,16 @@ func (c *Conn) nextRetr(ctx context.Context, path string, size int64) (*DataConn
 		}
 		return nil, err
 	}
+	if name, ok := parse150Name(d.start.Text); ok && name != path {
+		// The reply of another file's RETR (vsftpd and ProFTPD name the
+		// file): the session is out of step.
+		c.Close()
+		c.queued = 0
+		d.tcp.Close()
+		d.stop()
+		c.untrack(d.tcp)
+		return nil, unexpected("RETR "+path, d.start)
+	}
 	d.expect = size
 	return d, nil
 }

@@ -245,8 +245,10 @@ func WithListParser(p listing.Parser) DialOption {
 // WithDebug writes the session to w in the style of ftplib's debug
 // output: level 1 shows commands ("*cmd*") and replies ("*resp*"), level
 // 2 also every line sent ("*put*") and received ("*get*"), level 3 also
-// every line of a RetrLines transfer ("*retr*"). The argument of PASS and
-// ACCT is always masked.
+// every line of a RetrLines transfer ("*retr*"). Level 1 also shows
+// warnings ("*warn*") and the batches of Client.DownloadEach ("*batch*",
+// how many transfers went in one write). The argument of PASS and ACCT
+// is always masked.
 func WithDebug(level int, w io.Writer) DialOption {
 	return func(c *config) error {
 		c.debug.level, c.debug.w = level, w
@@ -255,8 +257,8 @@ func WithDebug(level int, w io.Writer) DialOption {
 }
 
 // WithLogger sends the same events as WithDebug to l, at slog.LevelDebug,
-// with the attributes "event" (cmd, resp, welcome, put, get, retr) and
-// "text".
+// with the attributes "event" (cmd, resp, welcome, warn, batch, put,
+// get, retr) and "text".
 func WithLogger(level int, l *slog.Logger) DialOption {
 	return func(c *config) error {
 		c.debug.level, c.debug.log = level, l

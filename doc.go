@@ -28,6 +28,9 @@
 //	defer c.Close()
 //	err = c.Download(ctx, "pub/file.iso", "file.iso")
 //
+// DownloadEach takes many small files at once on one session, sending
+// their commands in batches where the server allows.
+//
 // Copy moves a file from one server to another without it passing
 // through the client (FXP, ftplib's ftpcp). Package ftphttp puts ftp://
 // URLs behind net/http; package ftpfs shows a Conn as an io/fs.FS.

@@ -39,8 +39,11 @@ type Transfer struct {
 // given; other files are downloaded as Download does. Batches go only to
 // servers known to keep commands sent together with a transfer for
 // after it (the greeting names vsftpd, ProFTPD or Pure-FTPd), in passive
-// mode with EPSV and without WithoutPipelining. A listed size that does
-// not match the bytes that arrive fails the file with ErrShortTransfer.
+// mode with EPSV and without WithoutPipelining. A reply out of place (a
+// 500 where the completion reply was due, a 150 naming another file)
+// closes the session, and its files are downloaded again one at a time.
+// A listed size that does not match the bytes that arrive fails the file
+// with ErrShortTransfer.
 func (c *Client) DownloadEach(ctx context.Context, files []Transfer) iter.Seq2[int, error] {
 	return func(yield func(int, error) bool) {
 		for i := 0; i < len(files); {

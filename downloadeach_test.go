@@ -32,6 +32,11 @@ type batchServer struct {
 	drop string
 	// long is a file sent with one byte more than it has.
 	long string
+	// silent, if set, is a file whose EPSV and RETR the server skips
+	// without a word, once; named makes its 150 replies name the file,
+	// as vsftpd's and proftpd's do.
+	silent string
+	named  bool
 
 	mu       sync.Mutex
 	bursts   []int // the sizes of the bursts that held a RETR
@@ -67,8 +72,19 @@ func newBatchServer(t *testing.T, greeting []string, files map[string][]byte) *b
 				s.bursts = append(s.bursts, len(burst))
 				s.mu.Unlock()
 			}
-			for _, line := range burst {
+			for k := 0; k < len(burst); k++ {
+				line := burst[k]
 				verb, arg, _ := strings.Cut(line, " ")
+				s.mu.Lock()
+				silent := verb == "EPSV" && k+1 < len(burst) && s.silent != "" && burst[k+1] == "RETR "+s.silent
+				if silent {
+					s.silent = "" // once
+				}
+				s.mu.Unlock()
+				if silent {
+					k++
+					continue
+				}
 				switch verb {
 				case "USER":
 					fc.Reply("331 pass")
@@ -95,7 +111,11 @@ func newBatchServer(t *testing.T, greeting []string, files map[string][]byte) *b
 					if err != nil {
 						return
 					}
-					fc.Reply("150 Opening BINARY mode data connection")
+					if s.named {
+						fc.Reply(fmt.Sprintf("150 Opening BINARY mode data connection for %s (%d bytes).", arg, len(data)))
+					} else {
+						fc.Reply("150 Opening BINARY mode data connection")
+					}
 					dc.Write(data)
 					if arg == s.long {
 						dc.Write([]byte("+"))
@@ -374,5 +394,35 @@ func TestDownloadEachStop(t *testing.T) {
 	ents, _ := os.ReadDir(dir)
 	if len(ents) != 3 {
 		t.Errorf("%d files in the destination, want 3", len(ents))
+	}
+}
+
+// TestDownloadEachSilentDrop: a server that skips one file's commands
+// without a reply would shift every later reply onto the file before;
+// with files of one size only the name in vsftpd's and proftpd's 150
+// reply tells. The shift closes the session and the files go again: no
+// file gets another's data.
+func TestDownloadEachSilentDrop(t *testing.T) {
+	dir := t.TempDir()
+	mtime := time.Date(2024, 1, 2, 3, 4, 5, 0, time.UTC)
+	files := map[string][]byte{}
+	var ts []ftp.Transfer
+	for i := range 8 {
+		name := fmt.Sprintf("g%d", i)
+		files[name] = clTestData(uint64(100+i), 4096)
+		e := listing.Entry{Name: name, Size: 4096, ModTime: mtime, Precision: listing.PrecisionSecond}
+		ts = append(ts, ftp.Transfer{Remote: name, Local: filepath.Join(dir, name), Options: []ftp.FileOption{ftp.WithListedEntry(e)}})
+	}
+	s := newBatchServer(t, []string{"220 (vsFTPd 3.0.3)"}, files)
+	s.silent, s.named = "g2", true
+	c := batchClient(t, s.Addr, ftp.WithMaxConns(1))
+	for i, err := range runEach(t, c, ts) {
+		if err != nil {
+			t.Errorf("file %d: %v", i, err)
+		}
+	}
+	checkFiles(t, files, ts, mtime)
+	if s.sessions != 2 {
+		t.Errorf("%d sessions, want 2", s.sessions)
 	}
 }

@@ -39,6 +39,25 @@ func parse150(text string) int64 {
 	return n
 }
 
+// parse150Name returns the file a 150 reply names, in the form vsftpd and
+// proftpd use: "150 Opening BINARY mode data connection for NAME (1234
+// bytes)". ok is false for a reply in any other form (Pure-FTPd names
+// none).
+func parse150Name(text string) (name string, ok bool) {
+	line, _, _ := strings.Cut(text, "\n")
+	const mark = " data connection for "
+	i := strings.Index(line, mark)
+	if !strings.HasPrefix(line, "150 ") || i < 0 {
+		return "", false
+	}
+	rest := line[i+len(mark):]
+	j := strings.LastIndex(rest, " (")
+	if j < 0 || !strings.HasSuffix(strings.TrimSuffix(rest, "."), " bytes)") {
+		return "", false
+	}
+	return rest[:j], true
+}
+
 // parse227 returns the address and port of a 227 reply: the first run of
 // six comma-separated numbers, anywhere in the text (as ftplib finds
 // them). Unlike ftplib it checks that each is in range.

@@ -2,6 +2,7 @@ package ftp
 
 import (
 	"net/netip"
+	"strings"
 	"testing"
 )
 
@@ -89,6 +90,24 @@ func TestParse257(t *testing.T) {
 	}
 }
 
+func TestParse150Name(t *testing.T) {
+	for in, want := range map[string]string{
+		"150 Opening BINARY mode data connection for dir/a.txt (100000 bytes).": "dir/a.txt", // vsftpd
+		"150 Opening BINARY mode data connection for hello.txt (12 bytes)":      "hello.txt", // proftpd
+		"150 Opening BINARY mode data connection for a (b) c (7 bytes)":         "a (b) c",
+		"150 Opening BINARY mode data connection for  x (0 bytes)":              " x",
+		"150 Accepted data connection":                                          "", // pure-ftpd
+		"150 File status okay. About to open data connection.":                  "", // pyftpdlib
+		"150 Opening BINARY mode data connection for f":                         "",
+		"125 Opening BINARY mode data connection for f (1 bytes)":               "",
+	} {
+		got, ok := parse150Name(in)
+		if got != want || ok != (want != "") {
+			t.Errorf("parse150Name(%q) = %q, %v; want %q", in, got, ok, want)
+		}
+	}
+}
+
 func FuzzParsers(f *testing.F) {
 	for _, s := range []string{"150 x (12 bytes)", "227 (1,2,3,4,5,6)", "229 (|||1|)", `257 "a""b"`} {
 		f.Add(s)
@@ -96,6 +115,9 @@ func FuzzParsers(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s string) {
 		if n := parse150(s); n < -1 {
 			t.Fatalf("parse150 = %d", n)
+		}
+		if name, ok := parse150Name(s); ok && !strings.Contains(s, name) || !ok && name != "" {
+			t.Fatalf("parse150Name = %q, %v", name, ok)
 		}
 		if ip, port, ok := parse227(s); ok && (!ip.Is4() || port < 1 || port > 65535) {
 			t.Fatalf("parse227 = %v %d", ip, port)
