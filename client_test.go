@@ -1011,3 +1011,42 @@ func TestClientClosedErrors(t *testing.T) {
 		t.Errorf("left in the directory: %v", ents)
 	}
 }
+
+// TestClientDebugShared: the sessions of a Client write their debug
+// lines to one writer that is not safe for concurrent use (a
+// bytes.Buffer) one at a time (the race detector failed this before),
+// and every line is whole.
+func TestClientDebugShared(t *testing.T) {
+	files := map[string][]byte{}
+	for i := range 8 {
+		files[fmt.Sprintf("f%d", i)] = clTestData(uint64(i), 1000)
+	}
+	srv := clServer(t, files)
+	var buf bytes.Buffer
+	c := clClient(t, srv, ftp.WithMaxConns(4), ftp.WithDebug(1, &buf))
+	ctx := clCtx(t)
+	var wg sync.WaitGroup
+	for i := range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			r, err := c.Open(ctx, fmt.Sprintf("f%d", i))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			io.Copy(io.Discard, r)
+			r.Close()
+		}()
+	}
+	wg.Wait()
+	c.Close()
+	for _, l := range strings.Split(strings.TrimSuffix(buf.String(), "\n"), "\n") {
+		if !strings.HasPrefix(l, "*") || !strings.HasSuffix(l, `"`) {
+			t.Errorf("debug line %q", l)
+		}
+	}
+	if n := strings.Count(buf.String(), `*cmd* "RETR `); n != 8 {
+		t.Errorf("%d RETR lines, want 8", n)
+	}
+}

@@ -6,12 +6,14 @@ import (
 	"io"
 	"log/slog"
 	"strings"
+	"sync"
 )
 
 // debugSink prints ftplib-style debug events.
 type debugSink struct {
 	level int
 	w     io.Writer
+	wmu   *sync.Mutex // one line to w at a time, from every session of a Client
 	log   *slog.Logger
 }
 
@@ -23,7 +25,9 @@ func (d *debugSink) print(level int, event, text string) {
 		return
 	}
 	if d.w != nil {
+		d.wmu.Lock()
 		fmt.Fprintf(d.w, "*%s* %q\n", event, text)
+		d.wmu.Unlock()
 	}
 	if d.log != nil {
 		d.log.LogAttrs(context.Background(), slog.LevelDebug, "ftp", slog.String("event", event), slog.String("text", text))

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ftpkit/ftp/listing"
@@ -248,10 +249,12 @@ func WithListParser(p listing.Parser) DialOption {
 // every line of a RetrLines transfer ("*retr*"). Level 1 also shows
 // warnings ("*warn*") and the batches of Client.DownloadEach ("*batch*",
 // how many transfers went in one write). The argument of PASS and ACCT
-// is always masked.
+// is always masked. The sessions of a Client write to w one line at a
+// time, so w need not be safe for concurrent use.
 func WithDebug(level int, w io.Writer) DialOption {
+	mu := new(sync.Mutex) // shared by every session the option is given to
 	return func(c *config) error {
-		c.debug.level, c.debug.w = level, w
+		c.debug.level, c.debug.w, c.debug.wmu = level, w, mu
 		return nil
 	}
 }
