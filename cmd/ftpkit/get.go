@@ -147,12 +147,61 @@ func (o *options) getJobs(ctx context.Context, jobs []getJob, local string, seve
 		return fails.err()
 	}
 	m := o.newMeter(baseOf(jobs), len(jobs), false)
-	o.runJobs(ctx, len(jobs), f.jobs, func(i int) {
-		fails.add(o.download(ctx, jobs[i], f, m))
-		m.fileDone()
+	chunks := chunkJobs(jobs, f)
+	o.runJobs(ctx, len(chunks), f.jobs, func(i int) {
+		o.downloadChunk(ctx, chunks[i], f, m, fails)
 	})
 	m.finish(fails.first == nil)
 	return fails.err()
+}
+
+// Small files that a wildcard listed go to Client.DownloadEach together,
+// which sends the commands of up to batchFiles files of at most
+// batchSize bytes in one write where the server allows (see its
+// documentation).
+const (
+	batchFiles = 16
+	batchSize  = 256 << 10
+)
+
+// chunkJobs splits jobs into runs of small listed files of one server,
+// up to batchFiles each, and single jobs. With -p a file's listed time
+// must be exact (MLSD) for it to go in a run: else Download asks MDTM,
+// one file at a time.
+func chunkJobs(jobs []getJob, f getFlags) [][]getJob {
+	small := func(j getJob) bool {
+		return j.known && j.entry.Size >= 0 && j.entry.Size <= batchSize && !f.cont && f.segments == 0 &&
+			(!f.keepTime || j.entry.Precision >= listing.PrecisionSecond)
+	}
+	var chunks [][]getJob
+	for i := 0; i < len(jobs); {
+		n := 1
+		for small(jobs[i]) && i+n < len(jobs) && n < batchFiles && small(jobs[i+n]) && jobs[i+n].c == jobs[i].c {
+			n++
+		}
+		chunks = append(chunks, jobs[i:i+n])
+		i += n
+	}
+	return chunks
+}
+
+// downloadChunk downloads the jobs of a chunk: one as download does,
+// several with DownloadEach, with what their listing said.
+func (o *options) downloadChunk(ctx context.Context, chunk []getJob, f getFlags, m *meter, fails *failures) {
+	if len(chunk) == 1 {
+		fails.add(o.download(ctx, chunk[0], f, m))
+		m.fileDone()
+		return
+	}
+	ts := make([]ftp.Transfer, len(chunk))
+	for k, j := range chunk {
+		opts := append(o.downloadOptions(ctx, j, f, m), ftp.WithListedEntry(j.entry))
+		ts[k] = ftp.Transfer{Remote: j.remote, Local: j.local, Options: opts}
+	}
+	for k, err := range chunk[0].c.DownloadEach(ctx, ts) {
+		fails.add(o.downloaded(ctx, chunk[k], f, err))
+		m.fileDone()
+	}
 }
 
 // fileJobs returns the files the URL raw names, for verb (get, cat):
@@ -287,6 +336,11 @@ func (o *options) runJobs(ctx context.Context, n, parallel int, do func(i int)) 
 
 // download downloads one file.
 func (o *options) download(ctx context.Context, j getJob, f getFlags, m *meter) error {
+	return o.downloaded(ctx, j, f, j.c.Download(ctx, j.remote, j.local, o.downloadOptions(ctx, j, f, m)...))
+}
+
+// downloadOptions are the options of j's download.
+func (o *options) downloadOptions(ctx context.Context, j getJob, f getFlags, m *meter) []ftp.FileOption {
 	var opts []ftp.FileOption
 	if f.cont {
 		opts = append(opts, ftp.WithContinue())
@@ -316,7 +370,11 @@ func (o *options) download(ctx context.Context, j getJob, f getFlags, m *meter) 
 			p(done, total)
 		}))
 	}
-	err := j.c.Download(ctx, j.remote, j.local, opts...)
+	return opts
+}
+
+// downloaded reports the end of j's download, which ended with err.
+func (o *options) downloaded(ctx context.Context, j getJob, f getFlags, err error) error {
 	var pe *fs.PathError
 	switch {
 	case err == nil:

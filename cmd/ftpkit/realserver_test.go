@@ -1,7 +1,9 @@
 package main
 
 import (
+	"crypto/sha256"
 	"encoding/json"
+	"fmt"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -151,6 +153,50 @@ func TestCommandsRealServers(t *testing.T) {
 				t.Errorf("quote: %q", out)
 			}
 			checkExit([]string{"quote", rsURL(s, ""), "CWD nodir"}, exitNotFound)
+		})
+	}
+}
+
+// TestGetBatchesRealServers: get of a wildcard sends the small files it
+// listed in batches (DownloadEach) to the servers that take them, one at
+// a time to pyftpdlib, and every file arrives whole; a file over 256 KiB
+// goes alone.
+func TestGetBatchesRealServers(t *testing.T) {
+	t.Parallel()
+	for _, kind := range []realserver.Kind{realserver.Vsftpd, realserver.PureFTPd, realserver.Pyftpdlib} {
+		t.Run(string(kind), func(t *testing.T) {
+			t.Parallel()
+			s := realserver.Start(t, kind, realserver.Config{})
+			want := map[string][]byte{}
+			for i := range 40 {
+				b := []byte(strings.Repeat(string(rune('a'+i%26)), i*1013))
+				name := fmt.Sprintf("f%02d.bin", i)
+				want[name] = b
+				s.WriteFile("dir/"+name, b)
+			}
+			want["zbig.bin"] = []byte(strings.Repeat("z", 300<<10))
+			s.WriteFile("dir/zbig.bin", want["zbig.bin"])
+			into := t.TempDir()
+			_, stderr, code := ftpkit(t, "--debug", "get", "-j", "2", rsGlobURL(s, "dir/*.bin"), into)
+			if code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr)
+			}
+			for name, b := range want {
+				got, err := os.ReadFile(filepath.Join(into, name))
+				if err != nil || sha256.Sum256(got) != sha256.Sum256(b) {
+					t.Errorf("%s: %d bytes, %v; want %d bytes", name, len(got), err, len(b))
+				}
+			}
+			batches := strings.Count(stderr, "*batch*")
+			switch {
+			case kind == realserver.Pyftpdlib && batches != 0:
+				t.Errorf("%d batches to pyftpdlib", batches)
+			case kind != realserver.Pyftpdlib && batches < 3:
+				t.Errorf("%d batches for 40 small files, want at least 3", batches)
+			}
+			if strings.Contains(stderr, `"RETR dir/zbig.bin"`) == false {
+				t.Errorf("the large file was not downloaded")
+			}
 		})
 	}
 }
