@@ -50,7 +50,9 @@ file keeps the link and updates its target.
 local file's time to the remote one's (like cp -p; by default the file gets
 the time of the download, as with curl); --segments N fetches one file over
 N connections at once; -j N downloads N files at once. With --no-clobber an
-existing file is left alone (and said so), not an error.
+existing file is left alone (and said so), not an error. The small files a
+wildcard lists go 16 at a time, their commands in one write where the
+server allows it.
 
 -r also downloads directories, with everything below them, through the
 engine of "ftpkit mirror": a directory URL is copied to LOCAL, by default
