@@ -29,9 +29,12 @@ const (
 	// batchFiles is the most files of one batch.
 	batchFiles = 16
 	// batchBytes bounds the commands of one batch: one write that fits
-	// in one TCP segment on common paths (an MSS of 1,460 bytes, less
-	// for tunnels), so that Pure-FTPd, which reads up to 4 KiB at once,
-	// gets the whole batch in one read.
+	// in one TCP segment even at IPv6's minimum MTU of 1,280 bytes (and
+	// in one TLS record: Go's dynamic record sizing allows about 1,180
+	// bytes in a connection's first record, twice that in the second
+	// and more after, and a batch always follows the login's records),
+	// so that Pure-FTPd, which reads up to 4 KiB at once, gets the whole
+	// batch in one read.
 	batchBytes = 1200
 	// batchMaxSize is the largest file a batch takes: a file the caller
 	// stops reading is read to its end and discarded, since ABOR cannot
