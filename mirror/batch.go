@@ -60,9 +60,8 @@ func (ap *applier) doBatch(as []Action) {
 	s := ap.src.(*remoteTree)
 	d := ap.dst.(*localTree)
 	var files []ftp.Transfer
-	var started []Action
+	var batched []Action
 	for _, a := range as {
-		ap.report(Event{Action: a, State: Started, Total: a.Size})
 		err := ap.ctx.Err()
 		if err == nil {
 			err = ap.waitParents(a.Path)
@@ -72,17 +71,31 @@ func (ap *applier) doBatch(as []Action) {
 			p, err = d.prepareWrite(a.Path)
 		}
 		if err != nil {
+			ap.report(Event{Action: a, State: Started, Total: a.Size})
 			ap.finish(a, 0, err)
 			continue
 		}
 		files = append(files, ftp.Transfer{Remote: s.path(a.Path), Local: p, Options: ap.downloadOptions(a)})
-		started = append(started, a)
+		batched = append(batched, a)
 	}
+	// The files go one after another: each is reported started when the
+	// one before it ends (and before its own end, should a file that
+	// failed in passing be done again after the others).
+	next := 0
+	startTo := func(i int) {
+		for ; next <= i && next < len(batched); next++ {
+			a := batched[next]
+			ap.report(Event{Action: a, State: Started, Total: a.Size})
+		}
+	}
+	startTo(0)
 	for i, err := range s.c.DownloadEach(ap.ctx, files) {
+		startTo(i)
 		var n int64
 		if err == nil {
-			n = started[i].Size
+			n = batched[i].Size
 		}
-		ap.finish(started[i], n, err)
+		ap.finish(batched[i], n, err)
+		startTo(i + 1)
 	}
 }
