@@ -92,7 +92,7 @@ func (c *Conn) nextRetr(ctx context.Context, path string, size int64) (*DataConn
 	c.queued--
 	d, err := c.startTransfer(ctx, "RETR "+path, 0, true)
 	if err != nil {
-		if c.queued > 0 && !c.closed.Load() && !inStep(err) {
+		if !c.closed.Load() && !inStep(err) {
 			c.Close()
 		}
 		if c.closed.Load() {
