@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -169,12 +170,22 @@ func TestShellTerminal(t *testing.T) {
 	writeRandom(t, filepath.Join(s.Root, "big.bin"), 4<<20)
 	s.StallData("RETR", 1, 1<<20, stall)
 	send("get big.bin\r")
+	var seen string // what the wait saw last, told if it fails
+	defer func() {
+		if t.Failed() {
+			t.Logf("last seen: %s; terminal:\n%s", seen, out)
+		}
+	}()
 	waitFor(t, "1 MiB of big.bin", func() bool {
 		parts, _ := filepath.Glob(filepath.Join(local, ".big.bin.ftpkit-*.part"))
+		seen = fmt.Sprintf("temporary files %q", parts)
 		if len(parts) != 1 {
 			return false
 		}
 		fi, err := os.Stat(parts[0])
+		if err == nil {
+			seen += fmt.Sprintf(", %d bytes", fi.Size())
+		}
 		return err == nil && fi.Size() == 1<<20
 	})
 	m = send("\x03")
