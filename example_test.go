@@ -178,3 +178,48 @@ func ExampleNewClient() {
 	// copy.pdf 12
 	// true
 }
+
+func ExampleClient_DownloadEach() {
+	srv, stop := startServer()
+	defer stop()
+	os.Mkdir(srv.Root+"/logs", 0o755)
+	for _, name := range []string{"a.log", "b.log", "c.log"} {
+		os.WriteFile(srv.Root+"/logs/"+name, []byte("log "+name+"\n"), 0o644)
+	}
+	ctx := context.Background()
+	c, err := ftp.NewClient(srv.URL, ftp.WithMaxConns(4))
+	if err != nil {
+		log.Fatal(err)
+	}
+	defer c.Close()
+
+	// The listing gives each file's size and time, which lets
+	// DownloadEach send the commands of several small files at once to
+	// servers that queue them.
+	entries, err := c.ReadDir(ctx, "logs")
+	if err != nil {
+		log.Fatal(err)
+	}
+	dir, _ := os.MkdirTemp("", "ftp-example")
+	defer os.RemoveAll(dir)
+	var files []ftp.Transfer
+	for _, e := range entries {
+		files = append(files, ftp.Transfer{
+			Remote:  "logs/" + e.Name,
+			Local:   dir + "/" + e.Name,
+			Options: []ftp.FileOption{ftp.WithListedEntry(e)},
+		})
+	}
+	for i, err := range c.DownloadEach(ctx, files) {
+		if err != nil {
+			fmt.Println(files[i].Remote, err)
+			continue
+		}
+		b, _ := os.ReadFile(files[i].Local)
+		fmt.Print(string(b))
+	}
+	// Unordered output:
+	// log a.log
+	// log b.log
+	// log c.log
+}
