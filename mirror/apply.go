@@ -44,6 +44,10 @@ func Apply(ctx context.Context, src, dst Tree, plan iter.Seq2[Action, error], op
 		go func() {
 			defer wg.Done()
 			for a := range work {
+				if ap.halted() {
+					ap.drop(a)
+					continue
+				}
 				ap.doBatch(ap.gather(a, work))
 			}
 		}()
@@ -85,7 +89,7 @@ func Apply(ctx context.Context, src, dst Tree, plan iter.Seq2[Action, error], op
 			break
 		}
 	}
-	close(work)
+	close(work) // the workers drop what is left if the mirror halted
 	wg.Wait()
 	if stopped {
 		ap.note(fmt.Sprintf("stopped after %d failures (--max-errors)", opts.MaxErrors))
@@ -126,6 +130,31 @@ type applier struct {
 	pending      map[string]*pendingDir // directories being made, and those that failed
 	failedCopies map[string]bool        // files whose copy failed: their partial data is kept
 	fxpOff       atomic.Bool            // the servers refused a server-to-server copy (FXPAuto)
+}
+
+// halted reports whether actions not yet begun are to be dropped: the
+// mirror was interrupted, or MaxErrors reached.
+func (ap *applier) halted() bool {
+	return ap.ctx.Err() != nil || ap.tooMany()
+}
+
+// errHalted is the end of a directory whose Mkdir was dropped.
+var errHalted = errors.New("mirror stopped")
+
+// drop leaves out a, an action queued but not begun when the mirror
+// halted: it is neither done nor counted; a Mkdir's waiters (none should
+// be under way: a directory's actions come after it) learn it failed.
+func (ap *applier) drop(a Action) {
+	if a.Kind != Mkdir {
+		return
+	}
+	ap.mu.Lock()
+	d := ap.pending[a.Path]
+	ap.mu.Unlock()
+	if d != nil {
+		d.err = errHalted
+		close(d.done)
+	}
 }
 
 // A pendingDir is a directory of a Mkdir under way, or failed.

@@ -28,7 +28,7 @@ func (ap *applier) batchable(a Action) bool {
 // after it, up to maxBatch and up to the first that is not batchable.
 func (ap *applier) gather(a Action, work <-chan Action) []Action {
 	batch := []Action{a}
-	for ap.batchable(batch[len(batch)-1]) && len(batch) < maxBatch {
+	for ap.batchable(batch[len(batch)-1]) && len(batch) < maxBatch && !ap.halted() {
 		select {
 		case b, ok := <-work:
 			if !ok {
@@ -48,8 +48,20 @@ func (ap *applier) gather(a Action, work <-chan Action) []Action {
 func (ap *applier) doBatch(as []Action) {
 	last := as[len(as)-1]
 	if !ap.batchable(last) {
-		defer ap.do(last)
+		defer func() {
+			if ap.halted() {
+				ap.drop(last)
+			} else {
+				ap.do(last)
+			}
+		}()
 		as = as[:len(as)-1]
+	}
+	if ap.halted() {
+		for _, a := range as {
+			ap.drop(a)
+		}
+		return
 	}
 	if len(as) < 2 {
 		for _, a := range as {
@@ -89,6 +101,7 @@ func (ap *applier) doBatch(as []Action) {
 		}
 	}
 	startTo(0)
+	done := make([]bool, len(batched))
 	for i, err := range s.c.DownloadEach(ap.ctx, files) {
 		startTo(i)
 		var n int64
@@ -96,6 +109,19 @@ func (ap *applier) doBatch(as []Action) {
 			n = batched[i].Size
 		}
 		ap.finish(batched[i], n, err)
+		done[i] = true
+		if ap.ctx.Err() != nil || ap.tooMany() {
+			break // the files not begun are not reported
+		}
 		startTo(i + 1)
+	}
+	cause := ap.ctx.Err()
+	if cause == nil {
+		cause = errHalted
+	}
+	for k := range next {
+		if !done[k] {
+			ap.finish(batched[k], 0, cause) // begun, to be done again after the others
+		}
 	}
 }

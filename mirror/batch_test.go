@@ -2,6 +2,8 @@ package mirror_test
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -70,4 +72,56 @@ func TestBatches(t *testing.T) {
 	if n := strings.Count(debug.String(), "*batch*"); n < 4 {
 		t.Errorf("%d batches for 100 small files", n)
 	}
+}
+
+// TestBatchesStop: batches stop where the mirror does. With MaxErrors 3
+// and one transfer at a time, a download of 40 unreadable files fails
+// exactly 3, not a batch's 16; interrupted after 20 files, a download
+// reports no file it did not begin, and nothing after the interruption
+// fails on its own account.
+func TestBatchesStop(t *testing.T) {
+	srv := realserver.Start(t, realserver.PureFTPd, realserver.Config{})
+	for i := range 40 {
+		srv.WriteFileMode(fmt.Sprintf("bad/f%02d", i), []byte("secret"), 0)
+		srv.WriteFile(fmt.Sprintf("good/f%02d", i), []byte(strings.Repeat("g", i)))
+	}
+	c := rsClient(t, srv, 1)
+	t.Run("MaxErrors", func(t *testing.T) {
+		sum, err := mirror.Run(ctxT(t, time.Minute), mirror.Remote(c, "bad"), mirror.Local(t.TempDir()),
+			mirror.Options{Parallel: 1, MaxErrors: 3})
+		if err == nil || sum.Failed != 3 {
+			t.Errorf("Failed = %d (%v), want 3", sum.Failed, err)
+		}
+	})
+	t.Run("interrupted", func(t *testing.T) {
+		ctx, cancel := context.WithCancel(ctxT(t, time.Minute))
+		defer cancel()
+		var mu sync.Mutex
+		started, finished := map[string]bool{}, 0
+		opts := mirror.Options{Parallel: 1, Report: func(e mirror.Event) {
+			if e.Action.Kind != mirror.Copy {
+				return
+			}
+			mu.Lock()
+			defer mu.Unlock()
+			switch e.State {
+			case mirror.Started:
+				started[e.Action.Path] = true
+			case mirror.Finished:
+				if !started[e.Action.Path] {
+					t.Errorf("%s finished, never started", e.Action.Path)
+				}
+				if finished++; finished == 20 {
+					cancel()
+				}
+			}
+		}}
+		sum, err := mirror.Run(ctx, mirror.Remote(c, "good"), mirror.Local(t.TempDir()), opts)
+		if !errors.Is(err, context.Canceled) {
+			t.Errorf("Run: %v", err)
+		}
+		if sum.Copied != 20 || sum.Failed > 2 || finished > 21 {
+			t.Errorf("Copied %d, Failed %d, %d finished; want 20 copied and the interruption alone failed", sum.Copied, sum.Failed, finished)
+		}
+	})
 }
