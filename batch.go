@@ -25,9 +25,18 @@ import (
 // come; and a reply out of place closes the session, whose files are
 // then downloaded again one at a time.
 
+// The limits of a batch of DownloadEach, for callers that group files
+// for it (as package mirror and the ftpkit CLI do).
 const (
-	// batchFiles is the most files of one batch.
-	batchFiles = 16
+	// BatchFiles is the most files whose commands go in one write.
+	BatchFiles = 16
+	// BatchMaxSize is the largest file a batch takes: a file the caller
+	// stops reading is read to its end and discarded, since ABOR cannot
+	// be sent while other transfers are queued behind it.
+	BatchMaxSize = 256 << 10
+)
+
+const (
 	// batchBytes bounds the commands of one batch: one write that fits
 	// in one TCP segment even at IPv6's minimum MTU of 1,280 bytes (and
 	// in one TLS record: Go's dynamic record sizing allows about 1,180
@@ -36,10 +45,6 @@ const (
 	// so that Pure-FTPd, which reads up to 4 KiB at once, gets the whole
 	// batch in one read.
 	batchBytes = 1200
-	// batchMaxSize is the largest file a batch takes: a file the caller
-	// stops reading is read to its end and discarded, since ABOR cannot
-	// be sent while other transfers are queued behind it.
-	batchMaxSize = 256 << 10
 	// batchDrain bounds that reading, for a server sending more than the
 	// listing said.
 	batchDrain = 4 << 20

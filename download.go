@@ -198,7 +198,7 @@ func (dl *download) progressFunc() func(int64) {
 // viaPart downloads into the temporary file and renames it over the
 // destination.
 func (dl *download) viaPart(ctx context.Context) (err error) {
-	part := dl.t.partName(dl.c.conn.Addr + "\x00" + dl.remote)
+	part := dl.part()
 	start, err := dl.resumeKept(ctx, part)
 	if err != nil {
 		return err

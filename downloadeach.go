@@ -29,12 +29,13 @@ type Transfer struct {
 // early leaves the files after it undone.
 //
 // It is faster than a Download of each when files are small: the
-// commands of up to 16 consecutive files are sent in one write, so each
-// file after the first costs the server's answer and the data, not a
-// round trip for its own commands as well (at 10 ms each way, about 10
-// ms a file instead of 30). A file is batched when WithListedEntry gives
-// its size, of 256 KiB or less, and its time to the second (or
-// WithoutModTime asks for none), its destination is a regular file or a
+// commands of up to BatchFiles (16) consecutive files are sent in one
+// write, so each file after the first costs the server's answer and the
+// data, not a round trip for its own commands as well (at 10 ms each
+// way, about 10 ms a file instead of 30). A file is batched when
+// WithListedEntry gives its size, of BatchMaxSize (256 KiB) or less, and
+// its time to the second (or WithoutModTime asks for none), its
+// destination is a regular file or a
 // name not yet taken, and neither WithContinue nor WithSegments is
 // given; other files are downloaded as Download does. Batches go only to
 // servers known to keep commands sent together with a transfer for
@@ -77,7 +78,7 @@ func (c *Client) batchFrom(files []Transfer) []*download {
 	var batch []*download
 	bytes := 0
 	for _, f := range files {
-		if len(batch) == batchFiles {
+		if len(batch) == BatchFiles {
 			break
 		}
 		bytes += len("EPSV\r\nRETR \r\n") + len(f.Remote)
@@ -101,7 +102,7 @@ func (c *Client) batchable(f Transfer) *download {
 	fc := fileOptions(f.Options)
 	e := fc.entry
 	switch {
-	case e == nil || e.Size < 0 || e.Size > batchMaxSize,
+	case e == nil || e.Size < 0 || e.Size > BatchMaxSize,
 		e.Precision < listing.PrecisionSecond && !fc.noModTime,
 		fc.cont, fc.segments > 1,
 		strings.ContainsAny(f.Remote, "\r\n\x00"):

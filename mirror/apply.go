@@ -11,6 +11,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ftpkit/ftp"
 	"github.com/ftpkit/ftp/internal/partname"
 	"github.com/ftpkit/ftp/listing"
 )
@@ -37,7 +38,7 @@ func Apply(ctx context.Context, src, dst Tree, plan iter.Seq2[Action, error], op
 	start := time.Now()
 	// Buffered, so that a worker finds small downloads waiting to take
 	// together (batch.go).
-	work := make(chan Action, 2*maxBatch)
+	work := make(chan Action, 2*ftp.BatchFiles)
 	var wg sync.WaitGroup
 	for range opts.parallel() {
 		wg.Add(1)

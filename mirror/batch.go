@@ -4,19 +4,11 @@ import (
 	"github.com/ftpkit/ftp"
 )
 
-// maxBatch is the most small downloads a worker takes at once, as many
-// as ftp.Client.DownloadEach sends in one write.
-const maxBatch = 16
-
-// batchSize is the largest file a worker takes into a batch, the
-// largest DownloadEach batches.
-const batchSize = 256 << 10
-
 // batchable reports whether a is a download that DownloadEach can take
 // into a batch: a small file, from a remote tree into a local one, with
 // the listing's size and, unless times are ignored, its exact time.
 func (ap *applier) batchable(a Action) bool {
-	if a.Kind != Copy || a.resume || a.Size < 0 || a.Size > batchSize || !a.exact && !ap.opts.IgnoreTime {
+	if a.Kind != Copy || a.resume || a.Size < 0 || a.Size > ftp.BatchMaxSize || !a.exact && !ap.opts.IgnoreTime {
 		return false
 	}
 	_, remote := ap.src.(*remoteTree)
@@ -25,10 +17,10 @@ func (ap *applier) batchable(a Action) bool {
 }
 
 // gather returns a, and if a is batchable, the actions waiting in work
-// after it, up to maxBatch and up to the first that is not batchable.
+// after it, up to ftp.BatchFiles and up to the first that is not batchable.
 func (ap *applier) gather(a Action, work <-chan Action) []Action {
 	batch := []Action{a}
-	for ap.batchable(batch[len(batch)-1]) && len(batch) < maxBatch && !ap.halted() {
+	for ap.batchable(batch[len(batch)-1]) && len(batch) < ftp.BatchFiles && !ap.halted() {
 		select {
 		case b, ok := <-work:
 			if !ok {

@@ -157,28 +157,20 @@ func (o *options) getJobs(ctx context.Context, jobs []getJob, local string, seve
 	return fails.err()
 }
 
-// Small files that a wildcard listed go to Client.DownloadEach together,
-// which sends the commands of up to batchFiles files of at most
-// batchSize bytes in one write where the server allows (see its
-// documentation).
-const (
-	batchFiles = 16
-	batchSize  = 256 << 10
-)
-
 // chunkJobs splits jobs into runs of small listed files of one server,
-// up to batchFiles each, and single jobs. With -p a file's listed time
+// up to ftp.BatchFiles each (DownloadEach sends their commands in one
+// write where the server allows), and single jobs. With -p a file's listed time
 // must be exact (MLSD) for it to go in a run: else Download asks MDTM,
 // one file at a time.
 func chunkJobs(jobs []getJob, f getFlags) [][]getJob {
 	small := func(j getJob) bool {
-		return j.known && j.entry.Size >= 0 && j.entry.Size <= batchSize && !f.cont && f.segments == 0 &&
+		return j.known && j.entry.Size >= 0 && j.entry.Size <= ftp.BatchMaxSize && !f.cont && f.segments == 0 &&
 			(!f.keepTime || j.entry.Precision >= listing.PrecisionSecond)
 	}
 	var chunks [][]getJob
 	for i := 0; i < len(jobs); {
 		n := 1
-		for small(jobs[i]) && i+n < len(jobs) && n < batchFiles && small(jobs[i+n]) && jobs[i+n].c == jobs[i].c {
+		for small(jobs[i]) && i+n < len(jobs) && n < ftp.BatchFiles && small(jobs[i+n]) && jobs[i+n].c == jobs[i].c {
 			n++
 		}
 		chunks = append(chunks, jobs[i:i+n])
