@@ -428,3 +428,46 @@ func TestDownloadEachSilentDrop(t *testing.T) {
 		t.Errorf("%d sessions, want 2", s.sessions)
 	}
 }
+
+// TestDownloadEachLocalFailure: a file of a batch whose destination
+// cannot be written (its directory went while the batch ran) fails alone
+// with the local error; its data is read out rather than aborted, since
+// ABOR cannot go ahead of the queued replies, and the rest of the batch
+// arrives on the same session.
+func TestDownloadEachLocalFailure(t *testing.T) {
+	dir := t.TempDir()
+	files, ts, mtime := batchFiles(8, dir)
+	gone := filepath.Join(dir, "gone")
+	if err := os.Mkdir(gone, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	ts[3].Local = filepath.Join(gone, "f03")
+	e := listing.Entry{Size: int64(len(files["f01"])), ModTime: mtime, Precision: listing.PrecisionSecond}
+	ts[1].Options = []ftp.FileOption{ftp.WithListedEntry(e), ftp.WithProgress(func(done, total int64) {
+		os.Remove(gone) // while the batch runs
+	})}
+	s := newBatchServer(t, []string{"220 (vsFTPd 3.0.3)"}, files)
+	c := batchClient(t, s.Addr, ftp.WithMaxConns(1))
+	for i, err := range runEach(t, c, ts) {
+		switch {
+		case i == 3 && !errors.Is(err, fs.ErrNotExist):
+			t.Errorf("file 3: %v, want fs.ErrNotExist", err)
+		case i == 3:
+			var pe *fs.PathError
+			if !errors.As(err, &pe) || pe.Path != ts[3].Local {
+				t.Errorf("file 3: %v, want a *fs.PathError naming %s", err, ts[3].Local)
+			}
+		case err != nil:
+			t.Errorf("file %d: %v", i, err)
+		}
+	}
+	checkFiles(t, files, append(ts[:3:3], ts[4:]...), mtime)
+	if s.sessions != 1 || !slices.Equal(s.bursts, []int{16}) {
+		t.Errorf("%d sessions, bursts %v; want 1 session, one burst of 16", s.sessions, s.bursts)
+	}
+	for _, l := range s.Commands() {
+		if l == "ABOR" {
+			t.Errorf("ABOR sent with transfers queued")
+		}
+	}
+}
